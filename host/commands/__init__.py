@@ -1,0 +1,5 @@
+"""CLI verbs; the order here is the order ``tickforge --help`` lists them."""
+
+from host.commands import book, pcap, stats
+
+COMMANDS = (book, stats, pcap)

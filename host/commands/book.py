@@ -1,0 +1,6 @@
+"""`tickforge book`: placeholder until its module lands."""
+
+
+def register(sub):
+    p = sub.add_parser("book", help="(not yet implemented)")
+    p.set_defaults(func=lambda args: 1)
