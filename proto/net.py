@@ -1,0 +1,363 @@
+"""Ethernet II, 802.1Q, IPv4, UDP and TCP headers as field tables, with checksums.
+
+Each header is one :class:`proto.layout.Layout`. Bytes that hold bit fields (IPv4
+version/IHL and flags/fragment offset, the 802.1Q TCI, TCP data offset) stay byte-level
+fields in the table, as they are on the wire and as the gateware slices them; the small
+``*_bits`` helpers split and join them.
+
+:func:`build_udp_frame` makes a complete frame (without FCS: MACs strip it) and
+:func:`parse_frame` takes one apart. Malformed input (runts, lengths that disagree with the
+bytes) raises :class:`host.errors.DataError` naming the byte offset; a bad checksum is not
+an error but is reported in :class:`ParsedFrame` so tests and tools can count it.
+
+References: IEEE 802.3 (Ethernet II), IEEE 802.1Q, RFC 791 (IPv4), RFC 768 (UDP),
+RFC 793 (TCP), RFC 1071 (Internet checksum), RFC 1112 (multicast MAC mapping).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from host.errors import DataError
+from proto.layout import Layout
+
+ETHERTYPE_IPV4 = 0x0800
+ETHERTYPE_VLAN = 0x8100
+IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+#: Smallest Ethernet frame without its 4-byte FCS; shorter frames are padded with zeros.
+MIN_FRAME = 60
+
+ETHERNET = Layout.sequential("Ethernet II", [
+    ("dst", 6, "bytes", "destination MAC"),
+    ("src", 6, "bytes", "source MAC"),
+    ("ethertype", 2, "uint", "0x0800 IPv4, 0x8100 an 802.1Q tag follows"),
+], doc="Ethernet II header; the 4-byte FCS at the end of the frame is not part of it.")
+
+DOT1Q = Layout.sequential("802.1Q tag", [
+    ("tci", 2, "uint", "PCP (3 bits), DEI (1 bit), VID (12 bits)"),
+    ("ethertype", 2, "uint", "ethertype of the tagged payload"),
+], doc="Follows an Ethernet header whose ethertype is the TPID 0x8100.")
+
+IPV4 = Layout.sequential("IPv4", [
+    ("version_ihl", 1, "uint", "version (high 4 bits, 4) and header length in words (low 4)"),
+    ("tos", 1, "uint", "DSCP and ECN"),
+    ("total_length", 2, "uint", "header + payload bytes"),
+    ("identification", 2, "uint", "fragment group identifier"),
+    ("flags_fragment", 2, "uint", "reserved, DF, MF (high 3 bits), offset in 8-byte units"),
+    ("ttl", 1, "uint", "time to live"),
+    ("protocol", 1, "uint", "6 TCP, 17 UDP"),
+    ("checksum", 2, "uint", "one's complement sum of the header"),
+    ("src", 4, "bytes", "source address"),
+    ("dst", 4, "bytes", "destination address"),
+], doc="IPv4 header without options; options (IHL > 5) follow it.")
+
+UDP = Layout.sequential("UDP", [
+    ("src_port", 2, "uint", "source port"),
+    ("dst_port", 2, "uint", "destination port"),
+    ("length", 2, "uint", "header + payload bytes"),
+    ("checksum", 2, "uint", "over the IPv4 pseudo-header; 0 means not computed"),
+])
+
+TCP = Layout.sequential("TCP", [
+    ("src_port", 2, "uint", "source port"),
+    ("dst_port", 2, "uint", "destination port"),
+    ("seq", 4, "uint", "sequence number"),
+    ("ack", 4, "uint", "acknowledgement number"),
+    ("data_offset", 1, "uint", "header length in words (high 4 bits)"),
+    ("flags", 1, "uint", "CWR ECE URG ACK PSH RST SYN FIN"),
+    ("window", 2, "uint", "receive window"),
+    ("checksum", 2, "uint", "over the IPv4 pseudo-header"),
+    ("urgent", 2, "uint", "urgent pointer"),
+], doc="TCP header without options; options (data offset > 5) follow it.")
+
+PSEUDO_HEADER = Layout.sequential("IPv4 pseudo-header", [
+    ("src", 4, "bytes", "source address"),
+    ("dst", 4, "bytes", "destination address"),
+    ("zero", 1, "uint", "always 0"),
+    ("protocol", 1, "uint", "6 TCP, 17 UDP"),
+    ("length", 2, "uint", "TCP/UDP header + payload bytes"),
+], doc="Prefixed (never sent) when computing TCP and UDP checksums.")
+
+TCP_FLAGS = {"FIN": 0x01, "SYN": 0x02, "RST": 0x04, "PSH": 0x08, "ACK": 0x10, "URG": 0x20}
+
+
+# --- bit-field helpers ----------------------------------------------------------------------
+
+def tci_bits(pcp: int = 0, dei: int = 0, vid: int = 0) -> int:
+    """Join 802.1Q priority, drop-eligible and VLAN id into a TCI."""
+    if not (0 <= pcp < 8 and dei in (0, 1) and 0 <= vid < 4096):
+        raise ValueError(f"802.1Q pcp={pcp} dei={dei} vid={vid} out of range")
+    return pcp << 13 | dei << 12 | vid
+
+
+def split_tci(tci: int) -> tuple[int, int, int]:
+    """``(pcp, dei, vid)`` of a TCI."""
+    return tci >> 13, (tci >> 12) & 1, tci & 0xFFF
+
+
+def fragment_bits(dont_fragment: bool = False, more_fragments: bool = False,
+                  offset_units: int = 0) -> int:
+    """IPv4 flags/fragment-offset word; the offset counts 8-byte units."""
+    if not 0 <= offset_units < 8192:
+        raise ValueError(f"fragment offset {offset_units} out of range")
+    return (int(dont_fragment) << 14) | (int(more_fragments) << 13) | offset_units
+
+
+def split_fragment(word: int) -> tuple[bool, bool, int]:
+    """``(dont_fragment, more_fragments, offset_units)`` of the IPv4 flags word."""
+    return bool(word & 0x4000), bool(word & 0x2000), word & 0x1FFF
+
+
+def multicast_mac(group: str) -> bytes:
+    """The MAC an IPv4 multicast group maps to: 01:00:5e + low 23 bits (RFC 1112)."""
+    address = ipaddress.IPv4Address(group)
+    if not address.is_multicast:
+        raise ValueError(f"{group} is not an IPv4 multicast group")
+    low23 = int(address) & 0x7FFFFF
+    return bytes((0x01, 0x00, 0x5E)) + low23.to_bytes(3, "big")
+
+
+def mac_bytes(mac: str | bytes) -> bytes:
+    """``"02:00:00:00:00:0a"`` (or 6 bytes) to 6 bytes."""
+    if isinstance(mac, bytes | bytearray):
+        raw = bytes(mac)
+    else:
+        raw = bytes(int(part, 16) for part in mac.replace("-", ":").split(":"))
+    if len(raw) != 6:
+        raise ValueError(f"MAC address {mac!r} is not 6 bytes")
+    return raw
+
+
+def mac_str(raw: bytes) -> str:
+    return ":".join(f"{b:02x}" for b in raw)
+
+
+def ip_bytes(address: str | bytes) -> bytes:
+    return bytes(address) if isinstance(address, bytes | bytearray) else \
+        ipaddress.IPv4Address(address).packed
+
+
+def ip_str(raw: bytes) -> str:
+    return str(ipaddress.IPv4Address(bytes(raw)))
+
+
+# --- checksums ------------------------------------------------------------------------------
+
+def internet_checksum(data: bytes) -> int:
+    """RFC 1071 one's-complement checksum; over a block holding its own checksum it is 0."""
+    if len(data) % 2:
+        data = bytes(data) + b"\0"
+    total = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def l4_checksum(src: bytes, dst: bytes, protocol: int, segment: bytes) -> int:
+    """TCP/UDP checksum of ``segment`` (its checksum field zeroed or included)."""
+    pseudo = PSEUDO_HEADER.pack(src=src, dst=dst, protocol=protocol, length=len(segment))
+    value = internet_checksum(pseudo + segment)
+    # UDP sends a computed 0 as 0xFFFF, since 0 means "no checksum" (RFC 768).
+    return 0xFFFF if value == 0 and protocol == IPPROTO_UDP else value
+
+
+# --- builders -------------------------------------------------------------------------------
+
+def build_ipv4(src: str | bytes, dst: str | bytes, protocol: int, payload: bytes, *,
+               ttl: int = 64, identification: int = 0, tos: int = 0, options: bytes = b"",
+               dont_fragment: bool = False, more_fragments: bool = False,
+               fragment_offset: int = 0) -> bytes:
+    """An IPv4 packet with a correct header checksum; ``options`` padded to 4 bytes."""
+    options = bytes(options) + bytes(-len(options) % 4)
+    ihl = (IPV4.size + len(options)) // 4
+    if ihl > 15:
+        raise ValueError(f"IPv4 options of {len(options)} bytes do not fit")
+    fields = dict(version_ihl=0x40 | ihl, tos=tos, total_length=ihl * 4 + len(payload),
+                  identification=identification, ttl=ttl, protocol=protocol,
+                  flags_fragment=fragment_bits(dont_fragment, more_fragments, fragment_offset),
+                  src=ip_bytes(src), dst=ip_bytes(dst))
+    header = IPV4.pack(fields) + options
+    fields["checksum"] = internet_checksum(header)
+    return IPV4.pack(fields) + options + bytes(payload)
+
+
+def build_udp(src: str | bytes, dst: str | bytes, src_port: int, dst_port: int,
+              payload: bytes, *, checksum: bool = True) -> bytes:
+    """A UDP datagram; ``checksum=False`` sends 0 (allowed over IPv4)."""
+    fields = dict(src_port=src_port, dst_port=dst_port, length=UDP.size + len(payload))
+    datagram = UDP.pack(fields) + bytes(payload)
+    if checksum:
+        fields["checksum"] = l4_checksum(ip_bytes(src), ip_bytes(dst), IPPROTO_UDP, datagram)
+    return UDP.pack(fields) + bytes(payload)
+
+
+def build_tcp(src: str | bytes, dst: str | bytes, src_port: int, dst_port: int,
+              payload: bytes = b"", *, seq: int = 0, ack: int = 0, flags: int = 0x18,
+              window: int = 65535, options: bytes = b"") -> bytes:
+    """A TCP segment with correct checksum; ``options`` padded with zeros (End of List)."""
+    options = bytes(options) + bytes(-len(options) % 4)
+    words = (TCP.size + len(options)) // 4
+    if words > 15:
+        raise ValueError(f"TCP options of {len(options)} bytes do not fit")
+    fields = dict(src_port=src_port, dst_port=dst_port, seq=seq, ack=ack,
+                  data_offset=words << 4, flags=flags, window=window)
+    segment = TCP.pack(fields) + options + bytes(payload)
+    fields["checksum"] = l4_checksum(ip_bytes(src), ip_bytes(dst), IPPROTO_TCP, segment)
+    return TCP.pack(fields) + options + bytes(payload)
+
+
+def build_ethernet(dst: str | bytes, src: str | bytes, ethertype: int, payload: bytes, *,
+                   vlan: int | None = None, pcp: int = 0, pad: bool = True) -> bytes:
+    """An Ethernet II frame (no FCS), 802.1Q-tagged when ``vlan`` is given."""
+    if vlan is None:
+        frame = ETHERNET.pack(dst=mac_bytes(dst), src=mac_bytes(src), ethertype=ethertype)
+    else:
+        frame = ETHERNET.pack(dst=mac_bytes(dst), src=mac_bytes(src), ethertype=ETHERTYPE_VLAN)
+        frame += DOT1Q.pack(tci=tci_bits(pcp, 0, vlan), ethertype=ethertype)
+    frame += bytes(payload)
+    return frame.ljust(MIN_FRAME, b"\0") if pad else frame
+
+
+def build_udp_frame(dst_mac: str | bytes, src_mac: str | bytes, src_ip: str, dst_ip: str,
+                    src_port: int, dst_port: int, payload: bytes, *, vlan: int | None = None,
+                    ttl: int = 64, identification: int = 0, udp_checksum: bool = True) -> bytes:
+    """Ethernet(/802.1Q)/IPv4/UDP frame around ``payload``, padded to 60 bytes, no FCS."""
+    datagram = build_udp(src_ip, dst_ip, src_port, dst_port, payload, checksum=udp_checksum)
+    packet = build_ipv4(src_ip, dst_ip, IPPROTO_UDP, datagram, ttl=ttl,
+                        identification=identification, dont_fragment=True)
+    return build_ethernet(dst_mac, src_mac, ETHERTYPE_IPV4, packet, vlan=vlan)
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+@dataclass
+class ParsedFrame:
+    """One frame taken apart. Header dicts hold the raw table fields.
+
+    ``ipv4_checksum_ok``/``l4_checksum_ok`` are ``None`` where there was nothing to check
+    (no IPv4, UDP checksum 0, or a fragment that does not hold the whole datagram).
+    """
+
+    ethernet: dict
+    vlan: dict | None = None
+    ipv4: dict | None = None
+    ip_options: bytes = b""
+    ipv4_checksum_ok: bool | None = None
+    udp: dict | None = None
+    tcp: dict | None = None
+    tcp_options: bytes = b""
+    l4_checksum_ok: bool | None = None
+    payload: bytes = b""
+
+    @property
+    def ethertype(self) -> int:
+        return (self.vlan or self.ethernet)["ethertype"]
+
+    @property
+    def vid(self) -> int | None:
+        return None if self.vlan is None else split_tci(self.vlan["tci"])[2]
+
+    @property
+    def is_fragment(self) -> bool:
+        if self.ipv4 is None:
+            return False
+        _, more, offset = split_fragment(self.ipv4["flags_fragment"])
+        return more or offset != 0
+
+    @property
+    def checksums_ok(self) -> bool:
+        return self.ipv4_checksum_ok is not False and self.l4_checksum_ok is not False
+
+
+def parse_frame(frame: bytes, *, base_offset: int = 0) -> ParsedFrame:
+    """Take an Ethernet frame (no FCS) apart down to the UDP/TCP payload.
+
+    Raises :class:`host.errors.DataError` (offsets counted from ``base_offset``) for a
+    runt, a truncated header or lengths that disagree with the bytes. Trailing bytes after
+    the IPv4 total length are Ethernet padding and are ignored.
+    """
+    frame = bytes(frame)
+
+    def fail(message: str, at: int):
+        raise DataError(f"byte {base_offset + at}: {message}")
+
+    if len(frame) < ETHERNET.size:
+        fail(f"runt frame of {len(frame)} bytes, an Ethernet header needs {ETHERNET.size}", 0)
+    parsed = ParsedFrame(ethernet=ETHERNET.unpack(frame))
+    at = ETHERNET.size
+    if parsed.ethernet["ethertype"] == ETHERTYPE_VLAN:
+        if len(frame) < at + DOT1Q.size:
+            fail("802.1Q tag truncated", at)
+        parsed.vlan = DOT1Q.unpack(frame, at)
+        at += DOT1Q.size
+    if parsed.ethertype != ETHERTYPE_IPV4:
+        parsed.payload = frame[at:]
+        return parsed
+    _parse_ipv4(frame, at, parsed, fail)
+    return parsed
+
+
+def _parse_ipv4(frame: bytes, at: int, parsed: ParsedFrame, fail) -> None:
+    if len(frame) < at + IPV4.size:
+        fail(f"IPv4 header truncated: {len(frame) - at} of {IPV4.size} bytes", at)
+    ip = parsed.ipv4 = IPV4.unpack(frame, at)
+    version, ihl = ip["version_ihl"] >> 4, ip["version_ihl"] & 0xF
+    if version != 4 or ihl < 5:
+        fail(f"not an IPv4 header (version {version}, IHL {ihl})", at)
+    header_end = at + ihl * 4
+    if ip["total_length"] < ihl * 4:
+        fail(f"IPv4 total length {ip['total_length']} shorter than its header", at + 2)
+    end = at + ip["total_length"]
+    if end > len(frame):
+        fail(f"IPv4 total length {ip['total_length']} but only {len(frame) - at} bytes", at + 2)
+    parsed.ip_options = frame[at + IPV4.size:header_end]
+    parsed.ipv4_checksum_ok = internet_checksum(frame[at:header_end]) == 0
+    body = frame[header_end:end]
+    _, more, offset = split_fragment(ip["flags_fragment"])
+    if offset != 0:
+        # Only the first fragment carries the UDP/TCP header.
+        parsed.payload = body
+        return
+    if ip["protocol"] == IPPROTO_UDP:
+        _parse_udp(body, header_end, parsed, more, fail)
+    elif ip["protocol"] == IPPROTO_TCP:
+        _parse_tcp(body, header_end, parsed, more, fail)
+    else:
+        parsed.payload = body
+
+
+def _parse_udp(body: bytes, at: int, parsed: ParsedFrame, fragmented: bool, fail) -> None:
+    if len(body) < UDP.size:
+        fail(f"UDP header truncated: {len(body)} of {UDP.size} bytes", at)
+    udp = parsed.udp = UDP.unpack(body)
+    if udp["length"] < UDP.size:
+        fail(f"UDP length {udp['length']} shorter than its header", at + 4)
+    if fragmented:
+        parsed.payload = body[UDP.size:]
+        return
+    if udp["length"] != len(body):
+        fail(f"UDP length {udp['length']} but the IPv4 packet carries {len(body)}", at + 4)
+    parsed.payload = body[UDP.size:]
+    if udp["checksum"]:
+        ip = parsed.ipv4
+        parsed.l4_checksum_ok = internet_checksum(
+            PSEUDO_HEADER.pack(src=ip["src"], dst=ip["dst"], protocol=IPPROTO_UDP,
+                               length=len(body)) + body) == 0
+
+
+def _parse_tcp(body: bytes, at: int, parsed: ParsedFrame, fragmented: bool, fail) -> None:
+    if len(body) < TCP.size:
+        fail(f"TCP header truncated: {len(body)} of {TCP.size} bytes", at)
+    tcp = parsed.tcp = TCP.unpack(body)
+    header_len = (tcp["data_offset"] >> 4) * 4
+    if header_len < TCP.size or header_len > len(body):
+        fail(f"TCP data offset {header_len} bytes does not fit {len(body)} bytes", at + 12)
+    parsed.tcp_options = body[TCP.size:header_len]
+    parsed.payload = body[header_len:]
+    if not fragmented:
+        ip = parsed.ipv4
+        parsed.l4_checksum_ok = internet_checksum(
+            PSEUDO_HEADER.pack(src=ip["src"], dst=ip["dst"], protocol=IPPROTO_TCP,
+                               length=len(body)) + body) == 0
