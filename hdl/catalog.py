@@ -8,9 +8,9 @@ from __future__ import annotations
 
 
 def _system_regs():
-    from hdl.host_if.system import system_bank  # registered once the register layer lands
+    from hdl.host_if.system import SystemTop
 
-    return system_bank()
+    return SystemTop()
 
 
 COMPONENTS = {
