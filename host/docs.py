@@ -61,12 +61,15 @@ def protocols_markdown() -> str:
 
 def render_all() -> dict[str, str]:
     """Every generated file under docs/, by name."""
-    from hdl.host_if.export import render_outputs
-    from hdl.top_regs import register_map
+    from hdl.host_if.generate import to_c_header, to_json, to_markdown
+    from hdl.host_if.system import TICKFORGE_MAP
 
-    files = {"protocols.md": protocols_markdown()}
-    files.update(render_outputs(register_map()))
-    return files
+    return {
+        "protocols.md": protocols_markdown(),
+        "regs.json": to_json(TICKFORGE_MAP),
+        f"{TICKFORGE_MAP.name}_regs.h": to_c_header(TICKFORGE_MAP),
+        "registers.md": to_markdown(TICKFORGE_MAP),
+    }
 
 
 def main(argv=None) -> int:
