@@ -19,7 +19,9 @@ import numpy as np
 __all__ = ["Field", "Layout", "LayoutError", "uint_from_bytes_be"]
 
 #: Field kinds. ``uint``/``int``: big-endian integers of 1, 2, 4, 6 or 8 bytes.
-#: ``price4``/``price8``: integers with 4 implied decimals (kept as integers, never floats).
+#: ``price4``: ITCH/OUCH Price(4), unsigned, 4 implied decimals. ``price8``: an 8-byte
+#: signed price whose implied decimals the field's doc states (OUCH 5.0 prices carry 4,
+#: ITCH's MWCB levels 8). Prices stay integers, never floats.
 #: ``alpha``: ASCII, left-justified and space-padded; a 1-byte alpha is a single character.
 #: ``bytes``: opaque octets.
 KINDS = ("uint", "int", "price4", "price8", "alpha", "bytes")
@@ -197,7 +199,8 @@ class Layout:
         title = f"### {self.name}" + (f" (`{self.code}`)" if self.code else "")
         lines = [title, "", self.doc, ""] if self.doc else [title, ""]
         lines += ["| offset | size | field | kind | meaning |", "|---:|---:|---|---|---|"]
-        lines += [f"| {f.offset} | {f.size} | `{f.name}` | {f.kind} | {f.doc} |" for f in self.fields]
+        lines += [f"| {f.offset} | {f.size} | `{f.name}` | {f.kind} | {f.doc} |"
+                  for f in self.fields]
         lines += ["", f"Total: {self.size} bytes.", ""]
         return "\n".join(lines)
 

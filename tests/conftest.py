@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data"
-SHARED = Path(__import__("os").environ.get("TICKFORGE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = Path(os.environ.get("TICKFORGE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @pytest.fixture(scope="session")

@@ -115,8 +115,7 @@ def run(args: argparse.Namespace) -> int:
           + (f", adds with a bad side {stats.bad_sides}" if stats.bad_sides else ""),
           file=sys.stderr)
     if day.unknown:
-        # The reader drops messages of unknown type, so positions after them shift.
         skipped = sum(day.unknown.values())
-        print(f"warning: {skipped} messages of unknown type were skipped; itch_index counts "
-              "only the known ones", file=sys.stderr)
+        print(f"note: {skipped} messages of unknown type were counted and skipped "
+              f"({', '.join(sorted(day.unknown))})", file=sys.stderr)
     return 0
