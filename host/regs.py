@@ -3,7 +3,7 @@
 ``regs.json`` is generated from the register declarations by ``hdl.host_if.generate``; its
 schema is documented there. A :class:`RegisterClient` turns names into bus accesses over any
 :class:`Transport` (``read32``/``write32`` at byte addresses): the PCIe BAR, a Verilated
-model, or the in-memory :class:`FakeTransport` used by unit tests::
+model, or the in-memory :class:`host.fake_transport.FakeTransport` used by unit tests::
 
     card = RegisterClient(transport, "build/regs/regs.json")
     card.discover()                          # walk the block headers, check against the file
@@ -26,7 +26,7 @@ from typing import Protocol
 from host.errors import EXIT_NOT_FOUND, DataError, UserError
 
 __all__ = ["Transport", "BusError", "FieldInfo", "RegisterInfo", "RegisterMapInfo",
-           "RegisterClient", "DiscoveredBlock", "FakeTransport"]
+           "RegisterClient", "DiscoveredBlock"]
 
 SCHEMA = "tickforge-regs/1"
 _FULL = 0xFFFF_FFFF
@@ -278,53 +278,3 @@ class _Proxy:
 
     def __repr__(self) -> str:
         return f"<register {self._path}>"
-
-
-class FakeTransport:
-    """Registers in memory that behave as the gateware does, for host unit tests.
-
-    Built from the same ``regs.json``: reset values, RO writes ignored, W1C clearing, W1S
-    pulses (recorded in :attr:`pulses`, reads 0), latching, and :class:`BusError` for
-    unmapped addresses. Tests play the block's logic with :meth:`drive` and :meth:`set_bits`.
-    """
-
-    def __init__(self, register_map: RegisterMapInfo):
-        self.map = register_map
-        self.words = {r.address: r.reset for r in register_map.registers.values()}
-        self.shadow: dict[int, int] = {}
-        self.pulses: list[tuple[str, int]] = []
-        self.log: list[tuple[str, int, int]] = []
-
-    def _register(self, address: int) -> RegisterInfo:
-        if address not in self.map.by_address:
-            raise BusError(f"bus error (SLVERR) at address {address:#x}")
-        return self.map.by_address[address]
-
-    def read32(self, address: int) -> int:
-        r = self._register(address)
-        value = 0 if r.access == "w1s" else self.shadow.get(address, self.words[address])
-        if r.latches:
-            target = self.map.register(f"{r.block}.{r.latches}").address
-            self.shadow[target] = self.words[target]
-        self.log.append(("r", address, value))
-        return value
-
-    def write32(self, address: int, value: int) -> None:
-        r = self._register(address)
-        self.log.append(("w", address, value))
-        bits = value & r.mask
-        if r.access == "rw":
-            self.words[address] = bits
-        elif r.access == "w1c":
-            self.words[address] &= ~bits
-        elif r.access == "w1s" and bits:
-            self.pulses.append((r.path, bits))
-
-    def drive(self, path: str, value: int) -> None:
-        """The logic drives an RO register."""
-        self.words[self.map.register(path).address] = value & _FULL
-
-    def set_bits(self, path: str, bits: int) -> None:
-        """The logic sets sticky bits of a W1C register."""
-        register = self.map.register(path)
-        self.words[register.address] |= bits & register.mask

@@ -12,7 +12,8 @@ from hdl.host_if.generate import write_outputs
 from hdl.host_if.regs import Access, BitField, Block, Register, RegisterMap
 from hdl.host_if.system import SYSTEM_BLOCK
 from host.errors import EXIT_NOT_FOUND, DataError, UserError
-from host.regs import BusError, FakeTransport, RegisterClient, RegisterMapInfo
+from host.fake_transport import FakeTransport
+from host.regs import BusError, RegisterClient, RegisterMapInfo
 
 DEMO_BLOCK = Block("demo", 0x44454D4F, 2, "Test block.", registers=(
     Register("mode", Access.RW, "Two fields.", fields=(
