@@ -6,9 +6,7 @@ fields in the table, as they are on the wire and as the gateware slices them; th
 ``*_bits`` helpers split and join them.
 
 :func:`build_udp_frame` makes a complete frame (without FCS: MACs strip it) and
-:func:`parse_frame` takes one apart. Malformed input (runts, lengths that disagree with the
-bytes) raises :class:`host.errors.DataError` naming the byte offset; a bad checksum is not
-an error but is reported in :class:`ParsedFrame` so tests and tools can count it.
+:func:`proto.net_parse.parse_frame` takes one apart.
 
 References: IEEE 802.3 (Ethernet II), IEEE 802.1Q, RFC 791 (IPv4), RFC 768 (UDP),
 RFC 793 (TCP), RFC 1071 (Internet checksum), RFC 1112 (multicast MAC mapping).
@@ -17,9 +15,7 @@ RFC 793 (TCP), RFC 1071 (Internet checksum), RFC 1112 (multicast MAC mapping).
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 
-from host.errors import DataError
 from proto.layout import Layout
 
 ETHERTYPE_IPV4 = 0x0800
@@ -228,136 +224,3 @@ def build_udp_frame(dst_mac: str | bytes, src_mac: str | bytes, src_ip: str, dst
     packet = build_ipv4(src_ip, dst_ip, IPPROTO_UDP, datagram, ttl=ttl,
                         identification=identification, dont_fragment=True)
     return build_ethernet(dst_mac, src_mac, ETHERTYPE_IPV4, packet, vlan=vlan)
-
-
-# --- parser ---------------------------------------------------------------------------------
-
-@dataclass
-class ParsedFrame:
-    """One frame taken apart. Header dicts hold the raw table fields.
-
-    ``ipv4_checksum_ok``/``l4_checksum_ok`` are ``None`` where there was nothing to check
-    (no IPv4, UDP checksum 0, or a fragment that does not hold the whole datagram).
-    """
-
-    ethernet: dict
-    vlan: dict | None = None
-    ipv4: dict | None = None
-    ip_options: bytes = b""
-    ipv4_checksum_ok: bool | None = None
-    udp: dict | None = None
-    tcp: dict | None = None
-    tcp_options: bytes = b""
-    l4_checksum_ok: bool | None = None
-    payload: bytes = b""
-
-    @property
-    def ethertype(self) -> int:
-        return (self.vlan or self.ethernet)["ethertype"]
-
-    @property
-    def vid(self) -> int | None:
-        return None if self.vlan is None else split_tci(self.vlan["tci"])[2]
-
-    @property
-    def is_fragment(self) -> bool:
-        if self.ipv4 is None:
-            return False
-        _, more, offset = split_fragment(self.ipv4["flags_fragment"])
-        return more or offset != 0
-
-    @property
-    def checksums_ok(self) -> bool:
-        return self.ipv4_checksum_ok is not False and self.l4_checksum_ok is not False
-
-
-def parse_frame(frame: bytes, *, base_offset: int = 0) -> ParsedFrame:
-    """Take an Ethernet frame (no FCS) apart down to the UDP/TCP payload.
-
-    Raises :class:`host.errors.DataError` (offsets counted from ``base_offset``) for a
-    runt, a truncated header or lengths that disagree with the bytes. Trailing bytes after
-    the IPv4 total length are Ethernet padding and are ignored.
-    """
-    frame = bytes(frame)
-
-    def fail(message: str, at: int):
-        raise DataError(f"byte {base_offset + at}: {message}")
-
-    if len(frame) < ETHERNET.size:
-        fail(f"runt frame of {len(frame)} bytes, an Ethernet header needs {ETHERNET.size}", 0)
-    parsed = ParsedFrame(ethernet=ETHERNET.unpack(frame))
-    at = ETHERNET.size
-    if parsed.ethernet["ethertype"] == ETHERTYPE_VLAN:
-        if len(frame) < at + DOT1Q.size:
-            fail("802.1Q tag truncated", at)
-        parsed.vlan = DOT1Q.unpack(frame, at)
-        at += DOT1Q.size
-    if parsed.ethertype != ETHERTYPE_IPV4:
-        parsed.payload = frame[at:]
-        return parsed
-    _parse_ipv4(frame, at, parsed, fail)
-    return parsed
-
-
-def _parse_ipv4(frame: bytes, at: int, parsed: ParsedFrame, fail) -> None:
-    if len(frame) < at + IPV4.size:
-        fail(f"IPv4 header truncated: {len(frame) - at} of {IPV4.size} bytes", at)
-    ip = parsed.ipv4 = IPV4.unpack(frame, at)
-    version, ihl = ip["version_ihl"] >> 4, ip["version_ihl"] & 0xF
-    if version != 4 or ihl < 5:
-        fail(f"not an IPv4 header (version {version}, IHL {ihl})", at)
-    header_end = at + ihl * 4
-    if ip["total_length"] < ihl * 4:
-        fail(f"IPv4 total length {ip['total_length']} shorter than its header", at + 2)
-    end = at + ip["total_length"]
-    if end > len(frame):
-        fail(f"IPv4 total length {ip['total_length']} but only {len(frame) - at} bytes", at + 2)
-    parsed.ip_options = frame[at + IPV4.size:header_end]
-    parsed.ipv4_checksum_ok = internet_checksum(frame[at:header_end]) == 0
-    body = frame[header_end:end]
-    _, more, offset = split_fragment(ip["flags_fragment"])
-    if offset != 0:
-        # Only the first fragment carries the UDP/TCP header.
-        parsed.payload = body
-        return
-    if ip["protocol"] == IPPROTO_UDP:
-        _parse_udp(body, header_end, parsed, more, fail)
-    elif ip["protocol"] == IPPROTO_TCP:
-        _parse_tcp(body, header_end, parsed, more, fail)
-    else:
-        parsed.payload = body
-
-
-def _parse_udp(body: bytes, at: int, parsed: ParsedFrame, fragmented: bool, fail) -> None:
-    if len(body) < UDP.size:
-        fail(f"UDP header truncated: {len(body)} of {UDP.size} bytes", at)
-    udp = parsed.udp = UDP.unpack(body)
-    if udp["length"] < UDP.size:
-        fail(f"UDP length {udp['length']} shorter than its header", at + 4)
-    if fragmented:
-        parsed.payload = body[UDP.size:]
-        return
-    if udp["length"] != len(body):
-        fail(f"UDP length {udp['length']} but the IPv4 packet carries {len(body)}", at + 4)
-    parsed.payload = body[UDP.size:]
-    if udp["checksum"]:
-        ip = parsed.ipv4
-        parsed.l4_checksum_ok = internet_checksum(
-            PSEUDO_HEADER.pack(src=ip["src"], dst=ip["dst"], protocol=IPPROTO_UDP,
-                               length=len(body)) + body) == 0
-
-
-def _parse_tcp(body: bytes, at: int, parsed: ParsedFrame, fragmented: bool, fail) -> None:
-    if len(body) < TCP.size:
-        fail(f"TCP header truncated: {len(body)} of {TCP.size} bytes", at)
-    tcp = parsed.tcp = TCP.unpack(body)
-    header_len = (tcp["data_offset"] >> 4) * 4
-    if header_len < TCP.size or header_len > len(body):
-        fail(f"TCP data offset {header_len} bytes does not fit {len(body)} bytes", at + 12)
-    parsed.tcp_options = body[TCP.size:header_len]
-    parsed.payload = body[header_len:]
-    if not fragmented:
-        ip = parsed.ipv4
-        parsed.l4_checksum_ok = internet_checksum(
-            PSEUDO_HEADER.pack(src=ip["src"], dst=ip["dst"], protocol=IPPROTO_TCP,
-                               length=len(body)) + body) == 0

@@ -11,7 +11,7 @@ from scapy.packet import Raw
 from strategies import layout_values
 
 from host.errors import DataError
-from proto import net
+from proto import net, net_parse
 
 MAC_A, MAC_B = "02:00:00:00:00:0a", "01:00:5e:36:0c:01"
 
@@ -50,7 +50,7 @@ def test_vlan_tagged_frame_equals_scapy():
                    IP(src="10.0.0.10", dst="233.54.12.1", id=0, flags="DF") /
                    UDP(sport=1, dport=2) / Raw(payload))
     assert ours == theirs
-    assert net.parse_frame(ours).vid == 100
+    assert net_parse.parse_frame(ours).vid == 100
 
 
 def test_ipv4_options_equal_scapy():
@@ -61,7 +61,7 @@ def test_ipv4_options_equal_scapy():
         IPOption_Router_Alert()]) / Raw(b"abc"))
     assert ours == theirs
     frame = net.build_ethernet(MAC_B, MAC_A, net.ETHERTYPE_IPV4, ours)
-    parsed = net.parse_frame(frame)
+    parsed = net_parse.parse_frame(frame)
     assert parsed.ip_options == option and parsed.ipv4["version_ihl"] == 0x46
     assert parsed.ipv4_checksum_ok and parsed.payload == b"abc"
 
@@ -81,7 +81,7 @@ def test_tcp_segment_with_options_equals_scapy():
 def test_udp_checksum_zero_means_not_computed():
     frame = net.build_udp_frame(MAC_B, MAC_A, "10.0.0.1", "233.54.12.1", 1, 2, b"p",
                                 udp_checksum=False)
-    parsed = net.parse_frame(frame)
+    parsed = net_parse.parse_frame(frame)
     assert parsed.udp["checksum"] == 0 and parsed.l4_checksum_ok is None
 
 
@@ -98,7 +98,7 @@ def test_bad_udp_checksum_is_reported_not_raised():
     frame = bytearray(net.build_udp_frame(MAC_B, MAC_A, "10.0.0.1", "233.54.12.1", 1, 2,
                                           b"payload bytes"))
     frame[42] ^= 0xFF
-    parsed = net.parse_frame(bytes(frame))
+    parsed = net_parse.parse_frame(bytes(frame))
     assert parsed.ipv4_checksum_ok is True and parsed.l4_checksum_ok is False
     assert not parsed.checksums_ok
 
@@ -106,18 +106,18 @@ def test_bad_udp_checksum_is_reported_not_raised():
 def test_bad_ipv4_checksum_is_reported():
     frame = bytearray(net.build_udp_frame(MAC_B, MAC_A, "10.0.0.1", "233.54.12.1", 1, 2, b"x"))
     frame[14 + 8] -= 1  # TTL
-    assert net.parse_frame(bytes(frame)).ipv4_checksum_ok is False
+    assert net_parse.parse_frame(bytes(frame)).ipv4_checksum_ok is False
 
 
 def test_runt_frame_raises_with_offset():
     with pytest.raises(DataError, match="byte 0: runt"):
-        net.parse_frame(b"\x01" * 10)
+        net_parse.parse_frame(b"\x01" * 10)
 
 
 def test_ipv4_length_longer_than_frame_raises():
     frame = net.build_udp_frame(MAC_B, MAC_A, "10.0.0.1", "233.54.12.1", 1, 2, b"y" * 40)
     with pytest.raises(DataError, match="byte 16: IPv4 total length"):
-        net.parse_frame(frame[:-10])
+        net_parse.parse_frame(frame[:-10])
 
 
 def test_udp_length_disagreeing_with_ip_raises():
@@ -125,20 +125,20 @@ def test_udp_length_disagreeing_with_ip_raises():
                                           b"z" * 40))
     frame[38:40] = (30).to_bytes(2, "big")
     with pytest.raises(DataError, match="byte 38: UDP length 30"):
-        net.parse_frame(bytes(frame))
+        net_parse.parse_frame(bytes(frame))
 
 
 def test_ethernet_padding_is_not_payload():
     frame = net.build_udp_frame(MAC_B, MAC_A, "10.0.0.1", "233.54.12.1", 1, 2, b"ab")
     assert len(frame) == 60
-    assert net.parse_frame(frame).payload == b"ab"
+    assert net_parse.parse_frame(frame).payload == b"ab"
 
 
 def test_scapy_fragments_parse_with_flags_and_offsets():
     payload = bytes(range(256)) * 4
     packet = IP(src="10.0.0.1", dst="233.54.12.1", id=9) / UDP(sport=1, dport=2) / Raw(payload)
     pieces = fragment(packet, fragsize=400)
-    parsed = [net.parse_frame(bytes(Ether(dst=MAC_B, src=MAC_A) / p)) for p in pieces]
+    parsed = [net_parse.parse_frame(bytes(Ether(dst=MAC_B, src=MAC_A) / p)) for p in pieces]
     assert all(p.is_fragment and p.ipv4_checksum_ok for p in parsed)
     first = parsed[0]
     assert first.udp["length"] == 8 + len(payload) and first.l4_checksum_ok is None
@@ -168,7 +168,7 @@ def test_udp_frames_round_trip(src_port, dst_port, payload, ident, vlan, group):
     dst = ".".join(str(group >> s & 0xFF) for s in (24, 16, 8, 0))
     frame = net.build_udp_frame(net.multicast_mac(dst), MAC_A, "10.1.2.3", dst, src_port,
                                 dst_port, payload, vlan=vlan, identification=ident)
-    parsed = net.parse_frame(frame)
+    parsed = net_parse.parse_frame(frame)
     assert parsed.payload == payload and parsed.checksums_ok
     assert parsed.l4_checksum_ok is True and parsed.vid == vlan
     assert (parsed.udp["src_port"], parsed.udp["dst_port"]) == (src_port, dst_port)
@@ -180,6 +180,6 @@ def test_udp_frames_round_trip(src_port, dst_port, payload, ident, vlan, group):
 def test_tcp_frames_round_trip(payload, seq, options):
     segment = net.build_tcp("10.0.0.1", "10.0.0.2", 5, 6, payload, seq=seq, options=options)
     packet = net.build_ipv4("10.0.0.1", "10.0.0.2", net.IPPROTO_TCP, segment)
-    parsed = net.parse_frame(net.build_ethernet(MAC_B, MAC_A, net.ETHERTYPE_IPV4, packet))
+    parsed = net_parse.parse_frame(net.build_ethernet(MAC_B, MAC_A, net.ETHERTYPE_IPV4, packet))
     assert parsed.payload == payload and parsed.tcp_options == options
     assert parsed.tcp["seq"] == seq and parsed.l4_checksum_ok is True
