@@ -39,5 +39,27 @@ EVENT_DTYPE = np.dtype([
     ("stock", "S8"),          # space-stripped ticker
 ])
 
+#: Where each event column comes from, per message type: column -> ITCH field name in
+#: :data:`proto.itch.MESSAGES`. The software decoder and the gateware both read this table.
+EVENT_SOURCES = {
+    "A": {"order_ref": "order_ref", "side": "side", "shares": "shares", "price": "price",
+          "stock": "stock"},
+    "E": {"order_ref": "order_ref", "shares": "executed_shares", "match_number": "match_number"},
+    "C": {"order_ref": "order_ref", "shares": "executed_shares", "match_number": "match_number",
+          "price": "execution_price"},
+    "X": {"order_ref": "order_ref", "shares": "cancelled_shares"},
+    "D": {"order_ref": "order_ref"},
+    "U": {"order_ref": "original_order_ref", "new_order_ref": "new_order_ref",
+          "shares": "shares", "price": "price"},
+    "P": {"order_ref": "order_ref", "side": "side", "shares": "shares", "price": "price",
+          "stock": "stock", "match_number": "match_number"},
+    "Q": {"shares": "shares", "price": "cross_price", "stock": "stock",
+          "match_number": "match_number"},
+    "B": {"match_number": "match_number"},
+    "R": {"stock": "stock"},
+    "H": {"stock": "stock", "side": "trading_state"},
+}
+EVENT_SOURCES["F"] = EVENT_SOURCES["A"]
+
 #: Types that change resting orders.
 BOOK_TYPES = frozenset(b"AFECXDU")

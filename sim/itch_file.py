@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from proto.itch import MESSAGES
-from proto.itch_event import EVENT_DTYPE
+from proto.itch_event import EVENT_DTYPE, EVENT_SOURCES
 from proto.layout import LayoutError, uint_from_bytes_be
 from sim.itch_counts import day_counts
 from sim.itch_frame import SIZE_BY_TYPE, load_bytes, split_frames
@@ -29,26 +29,6 @@ __all__ = ["ItchDay", "read_day"]
 
 _TIMESTAMP_MASK = np.uint64((1 << 48) - 1)
 
-#: events() column <- field of each type (see proto/itch_event.py for the meaning).
-_EVENT_FIELDS = {
-    "A": {"order_ref": "order_ref", "side": "side", "shares": "shares", "price": "price",
-          "stock": "stock"},
-    "E": {"order_ref": "order_ref", "shares": "executed_shares", "match_number": "match_number"},
-    "C": {"order_ref": "order_ref", "shares": "executed_shares", "match_number": "match_number",
-          "price": "execution_price"},
-    "X": {"order_ref": "order_ref", "shares": "cancelled_shares"},
-    "D": {"order_ref": "order_ref"},
-    "U": {"order_ref": "original_order_ref", "new_order_ref": "new_order_ref",
-          "shares": "shares", "price": "price"},
-    "P": {"order_ref": "order_ref", "side": "side", "shares": "shares", "price": "price",
-          "stock": "stock", "match_number": "match_number"},
-    "Q": {"shares": "shares", "price": "cross_price", "stock": "stock",
-          "match_number": "match_number"},
-    "B": {"match_number": "match_number"},
-    "R": {"stock": "stock"},
-    "H": {"stock": "stock", "side": "trading_state"},
-}
-_EVENT_FIELDS["F"] = _EVENT_FIELDS["A"]
 
 #: Q carries 8-byte shares; the event's 4-byte column saturates rather than wrapping.
 _SHARES_MAX = np.iinfo(EVENT_DTYPE["shares"]).max
@@ -178,7 +158,7 @@ class ItchDay:
         word = self._gather(">u8", starts + 3).astype(np.uint64)
         out["tracking"][known] = word >> np.uint64(48)
         out["timestamp"][known] = word & _TIMESTAMP_MASK
-        for code, mapping in _EVENT_FIELDS.items():
+        for code, mapping in EVENT_SOURCES.items():
             idx, raw = self.records(code)
             if len(idx) == 0:
                 continue
