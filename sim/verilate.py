@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from amaranth.back import verilog
-from amaranth.hdl import Elaboratable, ValueCastable
+from amaranth.hdl import Const, Elaboratable, ValueCastable
 from amaranth.lib import wiring
 
 from sim import toolchain
@@ -62,6 +62,10 @@ def to_verilog(component: wiring.Component, name: str, separator: str = "_") -> 
     for path, _member, value in component.signature.flatten(component):
         if isinstance(value, ValueCastable):
             value = value.as_value()
+        if isinstance(value, Const):
+            # An always_ready stream's ready is a constant 1: Amaranth refuses it as a
+            # port, and nothing outside needs it.
+            continue
         # Direction None lets Amaranth infer it from which side drives the signal.
         ports[separator.join(map(str, path))] = (value, None)
     return verilog.convert(component, name=name, ports=ports, emit_src=False)
