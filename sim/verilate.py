@@ -19,6 +19,7 @@ default.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -69,6 +70,23 @@ def to_verilog(component: wiring.Component, name: str, separator: str = "_") -> 
         # Direction None lets Amaranth infer it from which side drives the signal.
         ports[separator.join(map(str, path))] = (value, None)
     return verilog.convert(component, name=name, ports=ports, emit_src=False)
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``build_dir`` while a model is built or run in it.
+
+    pytest-xdist workers share ``build/``: without this, two tests of the same model
+    compile into one directory at once and corrupt each other's objects (gcc then
+    rejects the precompiled header as invalid).
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with open(build_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -160,26 +178,27 @@ def run_cocotb(
 
     toolchain.prepare_environment()
     build_dir = SIM_BUILD / build_name
-    sources = _verilog_sources(design, toplevel, build_dir)
-    runner = get_runner("verilator")
-    build_log = build_dir / "build.log"
-    try:
-        runner.build(sources=sources, hdl_toplevel=toplevel, build_dir=build_dir,
-                     timescale=timescale, waves=waves, log_file=build_log,
-                     build_args=list(build_args))
-    except (SystemExit, Exception) as err:
-        raise AssertionError(f"Verilator build of {toplevel} failed ({err}); "
-                             f"see {build_log}") from None
-    test_log = build_dir / f"{test_module}.log"
-    results = build_dir / f"{test_module}.results.xml"
-    try:
-        with _importable(testbench_dir):
-            runner.test(test_module=test_module, hdl_toplevel=toplevel, build_dir=build_dir,
-                        testcase=testcase, extra_env=dict(extra_env or {}), waves=waves,
-                        timescale=timescale, log_file=test_log, results_xml=str(results))
-    except SystemExit as err:
-        raise AssertionError(f"cocotb {test_module} failed (exit {err.code}); "
-                             f"see {test_log}") from None
+    with build_lock(build_dir):
+        sources = _verilog_sources(design, toplevel, build_dir)
+        runner = get_runner("verilator")
+        build_log = build_dir / "build.log"
+        try:
+            runner.build(sources=sources, hdl_toplevel=toplevel, build_dir=build_dir,
+                         timescale=timescale, waves=waves, log_file=build_log,
+                         build_args=list(build_args))
+        except (SystemExit, Exception) as err:
+            raise AssertionError(f"Verilator build of {toplevel} failed ({err}); "
+                                 f"see {build_log}") from None
+        test_log = build_dir / f"{test_module}.log"
+        results = build_dir / f"{test_module}.results.xml"
+        try:
+            with _importable(testbench_dir):
+                runner.test(test_module=test_module, hdl_toplevel=toplevel, build_dir=build_dir,
+                            testcase=testcase, extra_env=dict(extra_env or {}), waves=waves,
+                            timescale=timescale, log_file=test_log, results_xml=str(results))
+        except SystemExit as err:
+            raise AssertionError(f"cocotb {test_module} failed (exit {err.code}); "
+                                 f"see {test_log}") from None
     total, failed = get_results(results)
     if failed:
         raise AssertionError(f"{failed} of {total} cocotb tests failed; see {test_log}")

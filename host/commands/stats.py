@@ -6,9 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from host.errors import UserError
 from proto.itch import MESSAGES
 from sim.itch_file import read_day
 
+ENGINES = ("reference", "verilator")
 #: Past this many bytes a day takes seconds to read: show progress on stderr.
 _PROGRESS_BYTES = 64 << 20
 
@@ -24,11 +26,16 @@ def register(sub):
     )
     p.add_argument("file", metavar="FILE", help="ITCH 5.0 daily file (.itch50 or .gz)")
     p.add_argument("--json", action="store_true", help="print the counts as JSON instead of tables")
+    p.add_argument("--engine", choices=ENGINES, default="reference",
+                   help="reference: decode the file in software (default); verilator: send "
+                   "it as MoldUDP64 frames (one feed) through the Verilated gateware feed "
+                   "handler and count the events it commits (builds the model on first use)")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    counts = _read_counts(args.file)
+    counts = _read_counts(args.file) if args.engine == "reference" else \
+        _verilator_counts(args.file)
     if args.json:
         json.dump(counts, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -52,6 +59,23 @@ def _read_counts(path: str) -> dict:
         counts = day.counts()
         bar.update()
     return counts
+
+
+def _verilator_counts(path: str) -> dict:
+    from sim.feed_counts import event_counts
+    from sim.feed_model import FeedConfig
+    from sim.packetise import DEFAULT_FEEDS, packetise
+    from sim.verilated_feed import VerilatedFeed
+
+    day = read_day(path)
+    bodies = [bytes(day.buf[o:o + n]) for o, n in zip(day.offsets, day.lengths, strict=True)]
+    feeds = DEFAULT_FEEDS[:1]
+    try:
+        handler = VerilatedFeed()
+    except (ImportError, RuntimeError) as err:
+        raise UserError(f"the Verilated feed handler is not available: {err}") from None
+    result = handler.run(packetise(bodies, feeds=feeds), FeedConfig.for_feeds(feeds))
+    return event_counts(result.events, day.name, result.counters["unknown_type"])
 
 
 def format_table(counts: dict) -> str:
