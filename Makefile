@@ -45,9 +45,11 @@ test: $(VENV)/.test ## run every test (cocotb + Verilator included); day replays
 test-fast: $(VENV)/.test ## unit tests only, no whole-day replays or Verilator builds
 	$(BIN)/python -m pytest -n 2 -m 'not slow' tests
 
-bench: $(VENV)/.bench ## decode/book speed against meatpy and itch-book, and Fmax of the register bank
+bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book; feed handler latency, line rate, Fmax
 	$(BIN)/python bench/reference.py
+	$(BIN)/python bench/feed.py
 	$(BIN)/python bench/fmax.py regs
+	$(BIN)/python bench/fmax.py feed
 
 lint: $(VENV)/.test ## ruff
 	$(BIN)/ruff check hdl host sim proto tests bench

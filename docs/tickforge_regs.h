@@ -11,7 +11,7 @@
 #define TICKFORGE_SYSTEM_VERSION                         0x00000004u  /* RO: Block register-layout version. */
 #define TICKFORGE_SYSTEM_VERSION_RESET                   0x00000001u
 #define TICKFORGE_SYSTEM_NEXT                            0x00000008u  /* RO: Byte address of the next block header; 0 if last. */
-#define TICKFORGE_SYSTEM_NEXT_RESET                      0x00000000u
+#define TICKFORGE_SYSTEM_NEXT_RESET                      0x00000080u
 #define TICKFORGE_SYSTEM_MAGIC                           0x0000000Cu  /* RO: Always 0x544B4647 (ASCII TKFG). */
 #define TICKFORGE_SYSTEM_MAGIC_RESET                     0x544B4647u
 #define TICKFORGE_SYSTEM_DESIGN_VERSION                  0x00000010u  /* RO: Gateware version. */
@@ -38,5 +38,323 @@
 #define TICKFORGE_SYSTEM_STATUS_WRAPPED_MASK             0x00000001u  /* The 64-bit cycle counter wrapped to 0. */
 #define TICKFORGE_SYSTEM_STATUS_EVENT_SHIFT              1u
 #define TICKFORGE_SYSTEM_STATUS_EVENT_MASK               0x00000002u  /* The status_event input was high (test hook). */
+
+/* Block frame: Ethernet/802.1Q/IPv4/UDP frame parser of the feed handler: the feed table (multicast group, port, MoldUDP64 channel per subscription) and one counter per frame outcome. Every frame counts in frames and in exactly one outcome counter. */
+#define TICKFORGE_FRAME_BASE                             0x00000080u
+#define TICKFORGE_FRAME_BLOCK_TYPE                       0x46524D50u
+#define TICKFORGE_FRAME_BLOCK_VERSION                    1u
+#define TICKFORGE_FRAME_TYPE                             0x00000080u  /* RO: Block type identifier. */
+#define TICKFORGE_FRAME_TYPE_RESET                       0x46524D50u
+#define TICKFORGE_FRAME_VERSION                          0x00000084u  /* RO: Block register-layout version. */
+#define TICKFORGE_FRAME_VERSION_RESET                    0x00000001u
+#define TICKFORGE_FRAME_NEXT                             0x00000088u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_FRAME_NEXT_RESET                       0x00000200u
+#define TICKFORGE_FRAME_FEED0_GROUP                      0x0000008Cu  /* RW: Feed 0: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED0_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED0_PORT                       0x00000090u  /* RW: Feed 0: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED0_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED0_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED0_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED0_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED0_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED0_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED0_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED1_GROUP                      0x00000094u  /* RW: Feed 1: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED1_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED1_PORT                       0x00000098u  /* RW: Feed 1: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED1_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED1_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED1_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED1_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED1_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED1_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED1_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED2_GROUP                      0x0000009Cu  /* RW: Feed 2: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED2_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED2_PORT                       0x000000A0u  /* RW: Feed 2: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED2_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED2_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED2_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED2_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED2_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED2_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED2_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED3_GROUP                      0x000000A4u  /* RW: Feed 3: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED3_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED3_PORT                       0x000000A8u  /* RW: Feed 3: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED3_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED3_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED3_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED3_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED3_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED3_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED3_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED4_GROUP                      0x000000ACu  /* RW: Feed 4: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED4_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED4_PORT                       0x000000B0u  /* RW: Feed 4: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED4_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED4_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED4_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED4_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED4_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED4_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED4_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED5_GROUP                      0x000000B4u  /* RW: Feed 5: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED5_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED5_PORT                       0x000000B8u  /* RW: Feed 5: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED5_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED5_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED5_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED5_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED5_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED5_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED5_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED6_GROUP                      0x000000BCu  /* RW: Feed 6: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED6_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED6_PORT                       0x000000C0u  /* RW: Feed 6: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED6_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED6_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED6_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED6_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED6_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED6_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED6_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FEED7_GROUP                      0x000000C4u  /* RW: Feed 7: IPv4 multicast group, network order. */
+#define TICKFORGE_FRAME_FEED7_GROUP_RESET                0x00000000u
+#define TICKFORGE_FRAME_FEED7_PORT                       0x000000C8u  /* RW: Feed 7: destination port, channel and enable. */
+#define TICKFORGE_FRAME_FEED7_PORT_RESET                 0x00000000u
+#define TICKFORGE_FRAME_FEED7_PORT_PORT_SHIFT            0u
+#define TICKFORGE_FRAME_FEED7_PORT_PORT_MASK             0x0000FFFFu  /* Destination UDP port. */
+#define TICKFORGE_FRAME_FEED7_PORT_CHANNEL_SHIFT         16u
+#define TICKFORGE_FRAME_FEED7_PORT_CHANNEL_MASK          0x00070000u  /* MoldUDP64 channel whose sequence state this feed shares. */
+#define TICKFORGE_FRAME_FEED7_PORT_ENABLE_SHIFT          31u
+#define TICKFORGE_FRAME_FEED7_PORT_ENABLE_MASK           0x80000000u  /* 1: the entry takes part in matching. */
+#define TICKFORGE_FRAME_FRAMES                           0x000000CCu  /* RO: Frames received (every outcome). */
+#define TICKFORGE_FRAME_FRAMES_RESET                     0x00000000u
+#define TICKFORGE_FRAME_BYTES_LO                         0x000000D0u  /* RO: Bytes received, bits 31..0. Reading it latches bits 63..32 into bytes_hi: read bytes_lo first. */
+#define TICKFORGE_FRAME_BYTES_LO_RESET                   0x00000000u
+#define TICKFORGE_FRAME_BYTES_HI                         0x000000D4u  /* RO: Bytes received, bits 63..32 as latched by the last read of bytes_lo. */
+#define TICKFORGE_FRAME_BYTES_HI_RESET                   0x00000000u
+#define TICKFORGE_FRAME_MAC_ERROR                        0x000000D8u  /* RO: Frames whose last beat carried the MAC error flag (bad FCS, PHY error). */
+#define TICKFORGE_FRAME_MAC_ERROR_RESET                  0x00000000u
+#define TICKFORGE_FRAME_RUNT                             0x000000DCu  /* RO: Frames shorter than 60 bytes (FCS excluded). */
+#define TICKFORGE_FRAME_RUNT_RESET                       0x00000000u
+#define TICKFORGE_FRAME_NOT_IPV4                         0x000000E0u  /* RO: EtherType, after at most one 802.1Q tag, other than IPv4. */
+#define TICKFORGE_FRAME_NOT_IPV4_RESET                   0x00000000u
+#define TICKFORGE_FRAME_IP_HEADER                        0x000000E4u  /* RO: IPv4 version not 4, IHL below 5, or header checksum wrong. */
+#define TICKFORGE_FRAME_IP_HEADER_RESET                  0x00000000u
+#define TICKFORGE_FRAME_FRAGMENT                         0x000000E8u  /* RO: IPv4 fragments (MF set or fragment offset not 0). */
+#define TICKFORGE_FRAME_FRAGMENT_RESET                   0x00000000u
+#define TICKFORGE_FRAME_NOT_UDP                          0x000000ECu  /* RO: IPv4 protocol other than UDP. */
+#define TICKFORGE_FRAME_NOT_UDP_RESET                    0x00000000u
+#define TICKFORGE_FRAME_UNSUBSCRIBED                     0x000000F0u  /* RO: No enabled feed entry matches the destination address, port and MAC. */
+#define TICKFORGE_FRAME_UNSUBSCRIBED_RESET               0x00000000u
+#define TICKFORGE_FRAME_LENGTH                           0x000000F4u  /* RO: IPv4/UDP lengths disagree, leave no room for a MoldUDP64 header, or the frame holds fewer bytes than its IPv4 total length. */
+#define TICKFORGE_FRAME_LENGTH_RESET                     0x00000000u
+#define TICKFORGE_FRAME_ACCEPTED                         0x000000F8u  /* RO: Frames passing every check, handed to MoldUDP64. */
+#define TICKFORGE_FRAME_ACCEPTED_RESET                   0x00000000u
+
+/* Block mold: MoldUDP64 sessions and sequence numbers per channel, and the counters of the MoldUDP64/ITCH stage of the feed handler. */
+#define TICKFORGE_MOLD_BASE                              0x00000200u
+#define TICKFORGE_MOLD_BLOCK_TYPE                        0x4D4F4C44u
+#define TICKFORGE_MOLD_BLOCK_VERSION                     1u
+#define TICKFORGE_MOLD_TYPE                              0x00000200u  /* RO: Block type identifier. */
+#define TICKFORGE_MOLD_TYPE_RESET                        0x4D4F4C44u
+#define TICKFORGE_MOLD_VERSION                           0x00000204u  /* RO: Block register-layout version. */
+#define TICKFORGE_MOLD_VERSION_RESET                     0x00000001u
+#define TICKFORGE_MOLD_NEXT                              0x00000208u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_MOLD_NEXT_RESET                        0x00000000u
+#define TICKFORGE_MOLD_CH0_SESSION_0                     0x0000020Cu  /* RW: Channel 0: required session, bytes 0..3 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH0_SESSION_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH0_SESSION_1                     0x00000210u  /* RW: Channel 0: required session, bytes 4..7 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH0_SESSION_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH0_SESSION_2                     0x00000214u  /* RW: Channel 0: required session, bytes 8..11 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH0_SESSION_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH0_CURRENT_0                     0x00000218u  /* RO: Channel 0: session in force, bytes 0..3. */
+#define TICKFORGE_MOLD_CH0_CURRENT_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH0_CURRENT_1                     0x0000021Cu  /* RO: Channel 0: session in force, bytes 4..7. */
+#define TICKFORGE_MOLD_CH0_CURRENT_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH0_CURRENT_2                     0x00000220u  /* RO: Channel 0: session in force, bytes 8..11. */
+#define TICKFORGE_MOLD_CH0_CURRENT_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH0_EXPECTED_LO                   0x00000224u  /* RO: Channel 0: expected sequence bits 31..0; reading latches expected_hi: read this first. */
+#define TICKFORGE_MOLD_CH0_EXPECTED_LO_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH0_EXPECTED_HI                   0x00000228u  /* RO: Channel 0: expected sequence bits 63..32 as latched by the last read of expected_lo. */
+#define TICKFORGE_MOLD_CH0_EXPECTED_HI_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH0_START_LO                      0x0000022Cu  /* RW: Channel 0: value set_expected loads, bits 31..0. */
+#define TICKFORGE_MOLD_CH0_START_LO_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH0_START_HI                      0x00000230u  /* RW: Channel 0: value set_expected loads, bits 63..32. */
+#define TICKFORGE_MOLD_CH0_START_HI_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH0_CONTROL                       0x00000234u  /* W1S: Channel 0: commands; write 1 to a bit to trigger it. */
+#define TICKFORGE_MOLD_CH0_CONTROL_RESET                 0x00000000u
+#define TICKFORGE_MOLD_CH0_CONTROL_SET_EXPECTED_SHIFT    0u
+#define TICKFORGE_MOLD_CH0_CONTROL_SET_EXPECTED_MASK     0x00000001u  /* Load expected from start_hi:start_lo. */
+#define TICKFORGE_MOLD_CH0_CONTROL_RESET_SHIFT           1u
+#define TICKFORGE_MOLD_CH0_CONTROL_RESET_MASK            0x00000002u  /* Forget the learned session, expected and ended. */
+#define TICKFORGE_MOLD_CH0_STATUS                        0x00000238u  /* RO: Channel 0: channel state. */
+#define TICKFORGE_MOLD_CH0_STATUS_RESET                  0x00000000u
+#define TICKFORGE_MOLD_CH0_STATUS_ENDED_SHIFT            0u
+#define TICKFORGE_MOLD_CH0_STATUS_ENDED_MASK             0x00000001u  /* An end-of-session packet was committed. */
+#define TICKFORGE_MOLD_CH0_STATUS_SESSION_LEARNED_SHIFT  1u
+#define TICKFORGE_MOLD_CH0_STATUS_SESSION_LEARNED_MASK   0x00000002u  /* A session was learned (learn mode). */
+#define TICKFORGE_MOLD_CH1_SESSION_0                     0x0000023Cu  /* RW: Channel 1: required session, bytes 0..3 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH1_SESSION_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH1_SESSION_1                     0x00000240u  /* RW: Channel 1: required session, bytes 4..7 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH1_SESSION_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH1_SESSION_2                     0x00000244u  /* RW: Channel 1: required session, bytes 8..11 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH1_SESSION_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH1_CURRENT_0                     0x00000248u  /* RO: Channel 1: session in force, bytes 0..3. */
+#define TICKFORGE_MOLD_CH1_CURRENT_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH1_CURRENT_1                     0x0000024Cu  /* RO: Channel 1: session in force, bytes 4..7. */
+#define TICKFORGE_MOLD_CH1_CURRENT_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH1_CURRENT_2                     0x00000250u  /* RO: Channel 1: session in force, bytes 8..11. */
+#define TICKFORGE_MOLD_CH1_CURRENT_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH1_EXPECTED_LO                   0x00000254u  /* RO: Channel 1: expected sequence bits 31..0; reading latches expected_hi: read this first. */
+#define TICKFORGE_MOLD_CH1_EXPECTED_LO_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH1_EXPECTED_HI                   0x00000258u  /* RO: Channel 1: expected sequence bits 63..32 as latched by the last read of expected_lo. */
+#define TICKFORGE_MOLD_CH1_EXPECTED_HI_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH1_START_LO                      0x0000025Cu  /* RW: Channel 1: value set_expected loads, bits 31..0. */
+#define TICKFORGE_MOLD_CH1_START_LO_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH1_START_HI                      0x00000260u  /* RW: Channel 1: value set_expected loads, bits 63..32. */
+#define TICKFORGE_MOLD_CH1_START_HI_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH1_CONTROL                       0x00000264u  /* W1S: Channel 1: commands; write 1 to a bit to trigger it. */
+#define TICKFORGE_MOLD_CH1_CONTROL_RESET                 0x00000000u
+#define TICKFORGE_MOLD_CH1_CONTROL_SET_EXPECTED_SHIFT    0u
+#define TICKFORGE_MOLD_CH1_CONTROL_SET_EXPECTED_MASK     0x00000001u  /* Load expected from start_hi:start_lo. */
+#define TICKFORGE_MOLD_CH1_CONTROL_RESET_SHIFT           1u
+#define TICKFORGE_MOLD_CH1_CONTROL_RESET_MASK            0x00000002u  /* Forget the learned session, expected and ended. */
+#define TICKFORGE_MOLD_CH1_STATUS                        0x00000268u  /* RO: Channel 1: channel state. */
+#define TICKFORGE_MOLD_CH1_STATUS_RESET                  0x00000000u
+#define TICKFORGE_MOLD_CH1_STATUS_ENDED_SHIFT            0u
+#define TICKFORGE_MOLD_CH1_STATUS_ENDED_MASK             0x00000001u  /* An end-of-session packet was committed. */
+#define TICKFORGE_MOLD_CH1_STATUS_SESSION_LEARNED_SHIFT  1u
+#define TICKFORGE_MOLD_CH1_STATUS_SESSION_LEARNED_MASK   0x00000002u  /* A session was learned (learn mode). */
+#define TICKFORGE_MOLD_CH2_SESSION_0                     0x0000026Cu  /* RW: Channel 2: required session, bytes 0..3 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH2_SESSION_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH2_SESSION_1                     0x00000270u  /* RW: Channel 2: required session, bytes 4..7 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH2_SESSION_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH2_SESSION_2                     0x00000274u  /* RW: Channel 2: required session, bytes 8..11 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH2_SESSION_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH2_CURRENT_0                     0x00000278u  /* RO: Channel 2: session in force, bytes 0..3. */
+#define TICKFORGE_MOLD_CH2_CURRENT_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH2_CURRENT_1                     0x0000027Cu  /* RO: Channel 2: session in force, bytes 4..7. */
+#define TICKFORGE_MOLD_CH2_CURRENT_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH2_CURRENT_2                     0x00000280u  /* RO: Channel 2: session in force, bytes 8..11. */
+#define TICKFORGE_MOLD_CH2_CURRENT_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH2_EXPECTED_LO                   0x00000284u  /* RO: Channel 2: expected sequence bits 31..0; reading latches expected_hi: read this first. */
+#define TICKFORGE_MOLD_CH2_EXPECTED_LO_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH2_EXPECTED_HI                   0x00000288u  /* RO: Channel 2: expected sequence bits 63..32 as latched by the last read of expected_lo. */
+#define TICKFORGE_MOLD_CH2_EXPECTED_HI_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH2_START_LO                      0x0000028Cu  /* RW: Channel 2: value set_expected loads, bits 31..0. */
+#define TICKFORGE_MOLD_CH2_START_LO_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH2_START_HI                      0x00000290u  /* RW: Channel 2: value set_expected loads, bits 63..32. */
+#define TICKFORGE_MOLD_CH2_START_HI_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH2_CONTROL                       0x00000294u  /* W1S: Channel 2: commands; write 1 to a bit to trigger it. */
+#define TICKFORGE_MOLD_CH2_CONTROL_RESET                 0x00000000u
+#define TICKFORGE_MOLD_CH2_CONTROL_SET_EXPECTED_SHIFT    0u
+#define TICKFORGE_MOLD_CH2_CONTROL_SET_EXPECTED_MASK     0x00000001u  /* Load expected from start_hi:start_lo. */
+#define TICKFORGE_MOLD_CH2_CONTROL_RESET_SHIFT           1u
+#define TICKFORGE_MOLD_CH2_CONTROL_RESET_MASK            0x00000002u  /* Forget the learned session, expected and ended. */
+#define TICKFORGE_MOLD_CH2_STATUS                        0x00000298u  /* RO: Channel 2: channel state. */
+#define TICKFORGE_MOLD_CH2_STATUS_RESET                  0x00000000u
+#define TICKFORGE_MOLD_CH2_STATUS_ENDED_SHIFT            0u
+#define TICKFORGE_MOLD_CH2_STATUS_ENDED_MASK             0x00000001u  /* An end-of-session packet was committed. */
+#define TICKFORGE_MOLD_CH2_STATUS_SESSION_LEARNED_SHIFT  1u
+#define TICKFORGE_MOLD_CH2_STATUS_SESSION_LEARNED_MASK   0x00000002u  /* A session was learned (learn mode). */
+#define TICKFORGE_MOLD_CH3_SESSION_0                     0x0000029Cu  /* RW: Channel 3: required session, bytes 0..3 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH3_SESSION_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH3_SESSION_1                     0x000002A0u  /* RW: Channel 3: required session, bytes 4..7 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH3_SESSION_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH3_SESSION_2                     0x000002A4u  /* RW: Channel 3: required session, bytes 8..11 (byte 0 in bits 31..24); all spaces or zeros = learn. */
+#define TICKFORGE_MOLD_CH3_SESSION_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH3_CURRENT_0                     0x000002A8u  /* RO: Channel 3: session in force, bytes 0..3. */
+#define TICKFORGE_MOLD_CH3_CURRENT_0_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH3_CURRENT_1                     0x000002ACu  /* RO: Channel 3: session in force, bytes 4..7. */
+#define TICKFORGE_MOLD_CH3_CURRENT_1_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH3_CURRENT_2                     0x000002B0u  /* RO: Channel 3: session in force, bytes 8..11. */
+#define TICKFORGE_MOLD_CH3_CURRENT_2_RESET               0x00000000u
+#define TICKFORGE_MOLD_CH3_EXPECTED_LO                   0x000002B4u  /* RO: Channel 3: expected sequence bits 31..0; reading latches expected_hi: read this first. */
+#define TICKFORGE_MOLD_CH3_EXPECTED_LO_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH3_EXPECTED_HI                   0x000002B8u  /* RO: Channel 3: expected sequence bits 63..32 as latched by the last read of expected_lo. */
+#define TICKFORGE_MOLD_CH3_EXPECTED_HI_RESET             0x00000000u
+#define TICKFORGE_MOLD_CH3_START_LO                      0x000002BCu  /* RW: Channel 3: value set_expected loads, bits 31..0. */
+#define TICKFORGE_MOLD_CH3_START_LO_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH3_START_HI                      0x000002C0u  /* RW: Channel 3: value set_expected loads, bits 63..32. */
+#define TICKFORGE_MOLD_CH3_START_HI_RESET                0x00000000u
+#define TICKFORGE_MOLD_CH3_CONTROL                       0x000002C4u  /* W1S: Channel 3: commands; write 1 to a bit to trigger it. */
+#define TICKFORGE_MOLD_CH3_CONTROL_RESET                 0x00000000u
+#define TICKFORGE_MOLD_CH3_CONTROL_SET_EXPECTED_SHIFT    0u
+#define TICKFORGE_MOLD_CH3_CONTROL_SET_EXPECTED_MASK     0x00000001u  /* Load expected from start_hi:start_lo. */
+#define TICKFORGE_MOLD_CH3_CONTROL_RESET_SHIFT           1u
+#define TICKFORGE_MOLD_CH3_CONTROL_RESET_MASK            0x00000002u  /* Forget the learned session, expected and ended. */
+#define TICKFORGE_MOLD_CH3_STATUS                        0x000002C8u  /* RO: Channel 3: channel state. */
+#define TICKFORGE_MOLD_CH3_STATUS_RESET                  0x00000000u
+#define TICKFORGE_MOLD_CH3_STATUS_ENDED_SHIFT            0u
+#define TICKFORGE_MOLD_CH3_STATUS_ENDED_MASK             0x00000001u  /* An end-of-session packet was committed. */
+#define TICKFORGE_MOLD_CH3_STATUS_SESSION_LEARNED_SHIFT  1u
+#define TICKFORGE_MOLD_CH3_STATUS_SESSION_LEARNED_MASK   0x00000002u  /* A session was learned (learn mode). */
+#define TICKFORGE_MOLD_SESSION                           0x000002CCu  /* RO: Frames dropped for a MoldUDP64 session other than the channel's (good frames). */
+#define TICKFORGE_MOLD_SESSION_RESET                     0x00000000u
+#define TICKFORGE_MOLD_HEARTBEATS                        0x000002D0u  /* RO: Heartbeat packets (count 0) of committed frames. */
+#define TICKFORGE_MOLD_HEARTBEATS_RESET                  0x00000000u
+#define TICKFORGE_MOLD_END_OF_SESSION                    0x000002D4u  /* RO: End-of-session packets (count 0xFFFF) of committed frames. */
+#define TICKFORGE_MOLD_END_OF_SESSION_RESET              0x00000000u
+#define TICKFORGE_MOLD_MESSAGES                          0x000002D8u  /* RO: Events delivered, including those later withdrawn. */
+#define TICKFORGE_MOLD_MESSAGES_RESET                    0x00000000u
+#define TICKFORGE_MOLD_DUPLICATES                        0x000002DCu  /* RO: Messages suppressed as already delivered (sequence below expected). */
+#define TICKFORGE_MOLD_DUPLICATES_RESET                  0x00000000u
+#define TICKFORGE_MOLD_GAPS                              0x000002E0u  /* RO: Gap reports emitted. */
+#define TICKFORGE_MOLD_GAPS_RESET                        0x00000000u
+#define TICKFORGE_MOLD_GAP_MESSAGES                      0x000002E4u  /* RO: Sum of the counts of the gap reports. */
+#define TICKFORGE_MOLD_GAP_MESSAGES_RESET                0x00000000u
+#define TICKFORGE_MOLD_UNKNOWN_TYPE                      0x000002E8u  /* RO: Messages of an unknown type, skipped by their length. */
+#define TICKFORGE_MOLD_UNKNOWN_TYPE_RESET                0x00000000u
+#define TICKFORGE_MOLD_BAD_LENGTH                        0x000002ECu  /* RO: Packets whose rest was dropped for a block length that is wrong. */
+#define TICKFORGE_MOLD_BAD_LENGTH_RESET                  0x00000000u
+#define TICKFORGE_MOLD_WITHDRAWN_FRAMES                  0x000002F0u  /* RO: frame_end records with commit = 0. */
+#define TICKFORGE_MOLD_WITHDRAWN_FRAMES_RESET            0x00000000u
+#define TICKFORGE_MOLD_MSGS_S                            0x000002F4u  /* RO: Delivered System Event ('S') events. */
+#define TICKFORGE_MOLD_MSGS_S_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_R                            0x000002F8u  /* RO: Delivered Stock Directory ('R') events. */
+#define TICKFORGE_MOLD_MSGS_R_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_H                            0x000002FCu  /* RO: Delivered Stock Trading Action ('H') events. */
+#define TICKFORGE_MOLD_MSGS_H_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_Y                            0x00000300u  /* RO: Delivered Reg SHO Short Sale Price Test Restricted Indicator ('Y') events. */
+#define TICKFORGE_MOLD_MSGS_Y_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_L                            0x00000304u  /* RO: Delivered Market Participant Position ('L') events. */
+#define TICKFORGE_MOLD_MSGS_L_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_V                            0x00000308u  /* RO: Delivered MWCB Decline Level ('V') events. */
+#define TICKFORGE_MOLD_MSGS_V_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_W                            0x0000030Cu  /* RO: Delivered MWCB Status ('W') events. */
+#define TICKFORGE_MOLD_MSGS_W_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_K                            0x00000310u  /* RO: Delivered IPO Quoting Period Update ('K') events. */
+#define TICKFORGE_MOLD_MSGS_K_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_J                            0x00000314u  /* RO: Delivered LULD Auction Collar ('J') events. */
+#define TICKFORGE_MOLD_MSGS_J_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_H_LOWER                      0x00000318u  /* RO: Delivered Operational Halt ('h') events. */
+#define TICKFORGE_MOLD_MSGS_H_LOWER_RESET                0x00000000u
+#define TICKFORGE_MOLD_MSGS_A                            0x0000031Cu  /* RO: Delivered Add Order ('A') events. */
+#define TICKFORGE_MOLD_MSGS_A_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_F                            0x00000320u  /* RO: Delivered Add Order with MPID Attribution ('F') events. */
+#define TICKFORGE_MOLD_MSGS_F_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_E                            0x00000324u  /* RO: Delivered Order Executed ('E') events. */
+#define TICKFORGE_MOLD_MSGS_E_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_C                            0x00000328u  /* RO: Delivered Order Executed With Price ('C') events. */
+#define TICKFORGE_MOLD_MSGS_C_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_X                            0x0000032Cu  /* RO: Delivered Order Cancel ('X') events. */
+#define TICKFORGE_MOLD_MSGS_X_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_D                            0x00000330u  /* RO: Delivered Order Delete ('D') events. */
+#define TICKFORGE_MOLD_MSGS_D_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_U                            0x00000334u  /* RO: Delivered Order Replace ('U') events. */
+#define TICKFORGE_MOLD_MSGS_U_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_P                            0x00000338u  /* RO: Delivered Trade (Non-Cross) ('P') events. */
+#define TICKFORGE_MOLD_MSGS_P_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_Q                            0x0000033Cu  /* RO: Delivered Cross Trade ('Q') events. */
+#define TICKFORGE_MOLD_MSGS_Q_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_B                            0x00000340u  /* RO: Delivered Broken Trade ('B') events. */
+#define TICKFORGE_MOLD_MSGS_B_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_I                            0x00000344u  /* RO: Delivered Net Order Imbalance Indicator ('I') events. */
+#define TICKFORGE_MOLD_MSGS_I_RESET                      0x00000000u
+#define TICKFORGE_MOLD_MSGS_N                            0x00000348u  /* RO: Delivered Retail Price Improvement Indicator ('N') events. */
+#define TICKFORGE_MOLD_MSGS_N_RESET                      0x00000000u
 
 #endif /* TICKFORGE_REGS_H */

@@ -62,14 +62,17 @@ def protocols_markdown() -> str:
 
 def render_all() -> dict[str, str]:
     """Every generated file under docs/, by name."""
+    from hdl.feed.top import feed_register_map
     from hdl.host_if.generate import to_c_header, to_json, to_markdown
-    from hdl.host_if.system import TICKFORGE_MAP
 
+    # The map of the design as built today (system block + feed handler); it grows as the
+    # book, strategy and risk blocks land.
+    card = feed_register_map()
     return {
         "protocols.md": protocols_markdown(),
-        "regs.json": to_json(TICKFORGE_MAP),
-        f"{TICKFORGE_MAP.name}_regs.h": to_c_header(TICKFORGE_MAP),
-        "registers.md": to_markdown(TICKFORGE_MAP),
+        "regs.json": to_json(card),
+        f"{card.name}_regs.h": to_c_header(card),
+        "registers.md": to_markdown(card),
     }
 
 

@@ -70,6 +70,8 @@ def _verilator_counts(path: str) -> dict:
     day = read_day(path)
     bodies = [bytes(day.buf[o:o + n]) for o, n in zip(day.offsets, day.lengths, strict=True)]
     feeds = DEFAULT_FEEDS[:1]
+    print("stats: building or loading the Verilated feed handler (a first build takes "
+          "about two minutes; later runs reuse build/verilator/)", file=sys.stderr)
     try:
         handler = VerilatedFeed()
     except (ImportError, RuntimeError) as err:
