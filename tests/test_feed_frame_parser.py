@@ -112,6 +112,16 @@ def test_vlan_tag_moves_the_payload_four_bytes_on():
     assert bytes(payload_frames(run.payload)[0]["bytes"]) == PAYLOAD
 
 
+def test_tagged_frame_reports_its_udp_payload_length_on_every_beat_including_the_first():
+    # Tagged: UDP starts at byte 38 (beat 4, lane 6), so the UDP length (bytes 42..43)
+    # shares beat 5 with payload byte 0 (byte 46); the first beat must carry it already.
+    # A frame before it leaves a different length behind, which a stale value would show.
+    frames = [udp_frame(PAYLOAD[:20]), udp_frame(vlan=100)]
+    run = run_frame_parser(frames_to_beats(frames), TABLE)
+    lengths = [[r["length"] for r in f["beats"]] for f in payload_frames(run.payload)]
+    assert lengths == [[20] * len(lengths[0]), [len(PAYLOAD)] * len(lengths[1])]
+
+
 def test_ip_options_are_checksummed_and_move_the_payload():
     frame = udp_frame(vlan=7, options=bytes([0x94, 0x04, 0, 0, 1, 1, 1, 0]))  # IHL 7
     run = run_frame_parser(frame_beats(frame), TABLE)

@@ -7,8 +7,8 @@ big-endian 16-bit *words*; word *w* of a frame is bytes 2w and 2w+1, and the bea
 index *b* holds words ``b * words_per_beat`` onward.
 
 A field is found in the beat that holds it (:meth:`BeatWords.at` for a word whose index is
-known when the gateware is built, :meth:`BeatWords.at_dynamic` for one computed from
-earlier header fields), and is *present* only if the beat's ``keep`` covers it, so a frame
+known when the gateware is built, :class:`AheadWord` for one computed from earlier header
+fields), and is *present* only if the beat's ``keep`` covers it, so a frame
 that ends early never reads stale lanes. :class:`FrameScope` turns such sightings into
 values and flags that hold for the rest of the frame, while also offering the value in the
 very cycle it is seen (a later field of the same beat may depend on it).
@@ -16,9 +16,9 @@ very cycle it is seen (a later field of the same beat may depend on it).
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Mux, Signal, Value
+from amaranth import Array, C, Cat, Mux, Signal, Value
 
-__all__ = ["BeatWords", "FrameScope", "WORD_BYTES", "split_words"]
+__all__ = ["AheadWord", "BeatWords", "FrameScope", "WORD_BYTES", "split_words"]
 
 WORD_BYTES = 2
 
@@ -38,16 +38,17 @@ class BeatWords:
         The beat's ``data`` and ``keep``.
     valid : Value
         A beat is present this cycle.
-    beat : Value
-        Index of this beat within its frame (0 on the first beat).
+    beat_is : sequence of Value
+        ``beat_is[k]`` is high when the beat is the frame's beat ``k`` (a registered one-hot
+        decode, so fixed positions cost no comparator).
     lanes : int
         Bytes per beat, an even power of two.
     """
 
-    def __init__(self, data: Value, keep: Value, valid: Value, beat: Value, lanes: int):
+    def __init__(self, data: Value, keep: Value, valid: Value, beat_is, lanes: int):
         self.per_beat = lanes // WORD_BYTES
         self.shift = self.per_beat.bit_length() - 1
-        self.beat = beat
+        self.beat_is = beat_is
         self.words = split_words(data, lanes)
         # keep is low-contiguous, so a word is whole when its second byte is kept.
         self.present = [valid & keep[WORD_BYTES * i + 1] for i in range(self.per_beat)]
@@ -55,15 +56,76 @@ class BeatWords:
     def at(self, word: int) -> tuple[Value, Value]:
         """``(seen, value)`` of frame word ``word`` (a constant index)."""
         lane = word % self.per_beat
-        seen = (self.beat == word // self.per_beat) & self.present[lane]
-        return seen, self.words[lane]
+        return self.beat_is[word // self.per_beat] & self.present[lane], self.words[lane]
 
-    def at_dynamic(self, word: Value) -> tuple[Value, Value]:
-        """``(seen, value)`` of frame word ``word`` (a signal, e.g. from the IHL)."""
-        lane = word[:self.shift] if self.shift else 0
-        present = Array(self.present)[lane] if self.shift else self.present[0]
-        value = Array(self.words)[lane] if self.shift else self.words[0]
-        return (self.beat == (word >> self.shift)) & present, value
+    def lanes_of_parity(self, parity: int) -> list[int]:
+        """Word lanes a word of that index parity can sit in (``per_beat`` is even)."""
+        return [lane for lane in range(self.per_beat) if lane % 2 == parity % 2]
+
+
+class AheadWord:
+    """A frame word whose index is computed from earlier fields, two or more beats ahead.
+
+    The beat it sits in is recognised by a register set in the beat before (the beat index
+    compared with a held "beat minus one"), and its lane is a held value, so no comparator
+    or adder sits between the beat counter and the logic that consumes the word. Callers
+    compare every candidate lane in parallel and pick the result with :attr:`lane`.
+
+    Parameters
+    ----------
+    m : Module
+    scope : FrameScope
+    words : BeatWords
+    name : str
+        Register name prefix.
+    key : Value
+        The few header bits that fix the position (e.g. IHL and the tag), valid while
+        ``seen`` is high.
+    word_of_key : callable
+        Python function: key value -> the word's index. Positions are looked up in constant
+        tables of it, so no adder sits behind the header fields.
+    seen : Value
+        The fields that fix the position are on rx (at least two beats before the word).
+    armed : Value
+        The position is known (registered, from the beat after ``seen`` on) and usable.
+    valid, last, beat : Value
+        The receive beat's ``valid``, ``last`` and its index in the frame.
+    parity : int
+        Parity of the word's index (fixed by the header layout), which halves the lanes.
+    """
+
+    def __init__(self, m, scope, words: BeatWords, name: str, key: Value, word_of_key,
+                 seen: Value, armed: Value, valid: Value, last: Value, beat: Value,
+                 parity: int):
+        keys = range(1 << len(key))
+        word_now = Array(C(word_of_key(k) % 256, 8) for k in keys)[key]
+        before_now = Array(C(max(word_of_key(k) // words.per_beat - 1, 0) % 256, 8)
+                           for k in keys)[key]
+        scope.capture(f"{name}_word", seen, word_now, 8)
+        self.word = scope.held[f"{name}_word"]
+        scope.capture(f"{name}_before", seen, before_now, 8)
+        #: The beat on rx (if valid) is the one holding the word.
+        self.here = Signal(name=f"{name}_here")
+        with m.If(valid):
+            m.d.sync += self.here.eq(~last & armed & (beat == scope.held[f"{name}_before"]))
+        self.candidates = words.lanes_of_parity(parity)
+        lane = self.word[:words.shift] if words.shift else 0
+        #: Which of :attr:`candidates` holds the word (a register).
+        self.lane = lane >> 1 if words.shift else 0
+        self._words = words
+        present = [words.present[c] for c in self.candidates]
+        #: The word is on rx and kept this cycle.
+        self.seen = self.here & self.pick(present)
+
+    def values(self) -> list[Value]:
+        """The word's candidate values, one per lane in :attr:`candidates`."""
+        return [self._words.words[c] for c in self.candidates]
+
+    def pick(self, per_candidate):
+        """Choose the entry of the lane actually holding the word (registered select)."""
+        if len(per_candidate) == 1:
+            return per_candidate[0]
+        return Array(per_candidate)[self.lane]
 
 
 class FrameScope:

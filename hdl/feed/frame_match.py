@@ -6,15 +6,18 @@ must also be the 01:00:5e mapping of the address (RFC 1112). Since a matching en
 *is* the destination address, that MAC check does not depend on the entry: it compares the
 frame's MAC with its own IPv4 destination, and the same answer holds for every entry.
 
-The address and the port arrive as 16-bit words in different beats (the port may share
-the beat carrying UDP payload byte 0, when the feed must already be known), so each entry
-keeps one sticky "still matching" bit, and each word costs one 16-bit compare per entry in
-the beat it arrives: no wide compare sits in a single cycle.
+Timing. The address words arrive beats before the port, so each entry's "address and MAC
+still match" bit is a register by the time the port is seen. The port may share its beat
+with UDP payload byte 0, whose annotation (feed, channel) is registered in that very cycle:
+so the port is compared, in parallel, in every lane it can occupy against every entry, the
+lane is chosen after the compares (by a registered lane number), and only then comes the
+lowest-entry choice. Each entry's port result is also kept, so in later beats the answer
+comes from registers alone.
 """
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Module, Signal
+from amaranth import C, Cat, Module, Mux, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -44,61 +47,125 @@ class FeedMatch(wiring.Component):
     ----------
     feeds : int
         Entries taking part.
+    port_lanes : int
+        Lanes the destination port can sit in (compared in parallel).
 
     Interface attributes
     --------------------
     start : In(1)
         The current beat is a frame's first.
-    mac0, mac1, mac2, dst_hi, dst_lo, port : In(16)
-        Destination MAC words, destination address words and destination port, each with
-        ``seen_<name>`` (In(1)) high in the beat that carries it.
+    mac0, mac1, mac2 : In(16)
+        Destination MAC words, each with ``seen_<name>`` (In(1)) high in the beat that
+        carries it.
+    dst_hi, dst_lo : In(16) arrays of 2
+        Destination address words where an untagged (0) and a tagged (1) frame has them,
+        with ``seen_<name>`` (In(1) arrays of 2) alike. Both are compared; ``tagged``
+        (In(1), a register by then) picks the result.
+    port : In(16) array
+        The beat's words in each lane the port can occupy.
+    port_lane : In(range(port_lanes))
+        Which of them holds the port (a registered value).
+    seen_port : In(1)
+        The port is on rx this cycle.
+    port_with_payload : In(1)
+        The beat on rx is the port's and also UDP payload byte 0's (a register). The port is
+        then in lane ``shared_lane`` of :attr:`port` (the only lane that leaves room for the
+        rest of the UDP header before payload byte 0 in the same beat).
     groups, ports : In(32) arrays
         The ``feedN_group`` and ``feedN_port`` registers.
-    matched_now : Out(1)
-        With ``seen_port``: some entry matches.
-    feed, channel : Out
-        The matching entry and its channel, from the beat carrying the port onward.
+    matched : Out(1)
+        Some entry matches. Valid in any beat after the one carrying ``dst_lo``, once the
+        port has been seen (in that beat or earlier).
+    matched_after : Out(1)
+        ``matched`` as it stood after the previous beat, from registers only (for the
+        frame verdict, one cycle after the frame's last beat).
+    first_matched, feed, channel : Out
+        For the beat carrying UDP payload byte 0: some entry matches, the lowest matching
+        entry and its channel.
     """
 
-    def __init__(self, feeds: int):
+    def __init__(self, feeds: int, port_lanes: int = 1, shared_lane: int | None = None):
+        if port_lanes not in (1, 2):
+            raise ValueError(f"the port can sit in 1 or 2 lanes, not {port_lanes}")
         self.feeds = feeds
+        self.port_lanes = port_lanes
+        self.shared_lane = shared_lane
         members = {"start": In(1)}
-        for name in ("mac0", "mac1", "mac2", "dst_hi", "dst_lo", "port"):
+        for name in ("mac0", "mac1", "mac2"):
             members[name] = In(16)
             members[f"seen_{name}"] = In(1)
-        members.update(groups=In(32).array(feeds), ports=In(32).array(feeds),
-                       matched_now=Out(1), feed=Out(FEED_BITS), channel=Out(CHANNEL_BITS))
+        for name in ("dst_hi", "dst_lo"):
+            members[name] = In(16).array(2)
+            members[f"seen_{name}"] = In(1).array(2)
+        members["tagged"] = In(1)
+        members.update(port=In(16).array(port_lanes), port_lane=In(range(max(port_lanes, 2))),
+                       seen_port=In(1), port_with_payload=In(1), first_matched=Out(1),
+                       groups=In(32).array(feeds), ports=In(32).array(feeds),
+                       matched=Out(1), matched_after=Out(1),
+                       feed=Out(FEED_BITS), channel=Out(CHANNEL_BITS))
         super().__init__(members)
+
+    def _either(self, seen, oks):
+        """The ``(seen, ok)`` check of the untagged or the tagged position."""
+        return (Mux(self.tagged, seen[1], seen[0]), Mux(self.tagged, oks[1], oks[0]))
 
     def elaborate(self, platform):
         m = Module()
         scope = FrameScope(m, self.start)
-        mac3 = scope.capture("mac3", self.seen_mac1, self.mac1[:7])
-        mac45 = scope.capture("mac45", self.seen_mac2, self.mac2)
-        mac_ok = scope.all_of("mac_ok", [
+        # The MAC is in beat 0, the address beats later: compare with the registers.
+        scope.capture("mac3", self.seen_mac1, self.mac1[:7])
+        scope.capture("mac45", self.seen_mac2, self.mac2)
+        mac3, mac45 = scope.held["mac3"], scope.held["mac45"]
+        # The MAC (one sticky bit) and the address (one per entry) are kept apart: the MAC
+        # check is the same for every entry. Only the registers are used (the port is later).
+        scope.all_of("mac_ok", [
             (self.seen_mac0, self.mac0 == _PREFIX_WORD),
             # Only 23 address bits are mapped: the MAC's bit 23 is always 0.
             (self.seen_mac1, (self.mac1[8:] == _PREFIX_THIRD) & ~self.mac1[7]),
-            (self.seen_dst_hi, self.dst_hi[:7] == mac3),
-            (self.seen_dst_lo, self.dst_lo == mac45),
+            self._either(self.seen_dst_hi, [word[:7] == mac3 for word in self.dst_hi]),
+            self._either(self.seen_dst_lo, [word == mac45 for word in self.dst_lo]),
         ])
-        entries = scope.all_of("entries", [
-            (self.seen_dst_hi, Cat(g[16:] == self.dst_hi for g in self.groups)),
-            (self.seen_dst_lo, Cat(g[:16] == self.dst_lo for g in self.groups)),
-            (self.seen_port, Cat((_field(p, "port") == self.port) & _field(p, "enable")
-                                 for p in self.ports)),
+        scope.all_of("address", [
+            self._either(self.seen_dst_hi, [Cat(g[16:] == word for g in self.groups)
+                                            for word in self.dst_hi]),
+            self._either(self.seen_dst_lo, [Cat(g[:16] == word for g in self.groups)
+                                            for word in self.dst_lo]),
         ], width=self.feeds)
-        hits = Signal(self.feeds)
-        m.d.comb += [hits.eq(entries & mac_ok.replicate(self.feeds)),
-                     self.matched_now.eq(hits.any())]
+        mac_ok = scope.held["mac_ok"]
+        address = scope.held["address"]
 
-        first_hit = Signal(FEED_BITS)
-        for index in reversed(range(self.feeds)):
-            with m.If(hits[index]):
-                m.d.comb += first_hit.eq(index)
-        channels = Array(_field(p, "channel") for p in self.ports)
-        m.d.comb += [
-            self.feed.eq(scope.capture("feed", self.seen_port, first_hit)),
-            self.channel.eq(scope.capture("channel", self.seen_port, channels[first_hit])),
-        ]
+        # Every lane against every entry, then the lane: no lane mux before a compare.
+        lane_hits = [Cat((_field(p, "port") == word) & _field(p, "enable") for p in self.ports)
+                     for word in self.port]
+        fresh = Signal(self.feeds)
+        m.d.comb += fresh.eq(lane_hits[0] if self.port_lanes == 1
+                             else Mux(self.port_lane, lane_hits[1], lane_hits[0]))
+        port_held = Signal(self.feeds)
+        with m.If(self.seen_port):
+            m.d.sync += port_held.eq(fresh)
+        hits = Signal(self.feeds)
+        m.d.comb += [hits.eq(address & Mux(self.seen_port, fresh, port_held)),
+                     self.matched.eq(mac_ok & hits.any()),
+                     self.matched_after.eq(mac_ok & (address & port_held).any())]
+
+        # The payload's first beat: the port there sits in one known lane, so its compare
+        # needs neither the lane select nor the lane's keep bit.
+        first_hits = Signal(self.feeds)
+        if self.shared_lane is None:
+            m.d.comb += first_hits.eq(address & port_held)
+        else:
+            m.d.comb += first_hits.eq(address & Mux(self.port_with_payload,
+                                                    lane_hits[self.shared_lane], port_held))
+        m.d.comb += self.first_matched.eq(mac_ok & first_hits.any())
+
+        # Lowest hit by a tree of pairs (log depth): each node is (any hit, entry, channel).
+        nodes = [(first_hits[index], C(index, FEED_BITS), _field(p, "channel"))
+                 for index, p in enumerate(self.ports)]
+        while len(nodes) > 1:
+            paired = []
+            for low, high in zip(nodes[0::2], nodes[1::2], strict=False):
+                paired.append((low[0] | high[0], Mux(low[0], low[1], high[1]),
+                               Mux(low[0], low[2], high[2])))
+            nodes = paired + ([nodes[-1]] if len(nodes) % 2 else [])
+        m.d.comb += [self.feed.eq(nodes[0][1]), self.channel.eq(nodes[0][2])]
         return m

@@ -41,7 +41,7 @@ from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.feed.frame_checksum import HeaderChecksum
-from hdl.feed.frame_fields import WORD_BYTES, BeatWords, FrameScope
+from hdl.feed.frame_fields import WORD_BYTES, AheadWord, BeatWords, FrameScope
 from hdl.feed.frame_match import FeedMatch
 from hdl.feed.frame_regs import FEED_ENTRIES, FRAME_BLOCK, OUTCOMES
 from hdl.feed.frame_verdict import FrameVerdict
@@ -68,6 +68,11 @@ _ETHERTYPE_WORD = ETHERNET["ethertype"].offset // WORD_BYTES
 _INNER_ETHERTYPE_WORD = (ETHERNET.size + DOT1Q["ethertype"].offset) // WORD_BYTES
 _IP_WORD = ETHERNET.size // WORD_BYTES
 _TAG_WORDS = DOT1Q.size // WORD_BYTES
+#: Parity of the UDP header's word index (IPv4 starts at an odd word, tagged or not).
+_UDP_PARITY = _IP_WORD % 2
+assert (_IP_WORD + _TAG_WORDS) % 2 == _UDP_PARITY
+#: The last word at a fixed position: the destination address's low half, tagged.
+_LAST_FIXED_WORD = _IP_WORD + _TAG_WORDS + IPV4["dst"].offset // WORD_BYTES + 1
 #: Flags/fragment bits that make a fragment: MF and the whole offset.
 _FRAGMENT_MASK = fragment_bits(more_fragments=True, offset_units=(1 << 13) - 1)
 #: Smallest IPv4 total length beyond the header: UDP header plus a MoldUDP64 header.
@@ -82,6 +87,15 @@ def _word_of(layout, name: str) -> int:
 def _byte_of(word, layout, name: str):
     """A 1-byte field out of its big-endian word."""
     return word[8:16] if layout[name].offset % WORD_BYTES == 0 else word[0:8]
+
+
+def _shared_lane(field: AheadWord, to_payload: int, per_beat: int) -> int | None:
+    """Index in ``field.candidates`` of the only lane where the field can share a beat with
+    UDP payload byte 0 (``to_payload`` bytes after the field's start), or None."""
+    shared = [index for index, lane in enumerate(field.candidates)
+              if lane + to_payload // WORD_BYTES < per_beat]
+    assert len(shared) <= 1
+    return shared[0] if shared else None
 
 
 class FrameParser(wiring.Component):
@@ -131,25 +145,27 @@ class FrameParser(wiring.Component):
         beat_in, valid = self.rx.payload, self.rx.valid
 
         # Where we are. The MAC's framing is trusted: a frame starts on the beat after a
-        # `last` (so `first` itself is not needed), which keeps `start` and the beat index
-        # straight out of registers: every field sighting hangs off them.
-        in_frame = Signal()
+        # `last` (so `first` itself is not needed). Fixed positions come from a registered
+        # one-hot of the early beats, positions computed from the IHL from AheadWord: no
+        # comparator on the beat counter sits in front of a field's logic.
+        runt_beat, runt_lane = divmod(MIN_FRAME - 1, lanes)
+        beat_is = Signal(max(runt_beat, _LAST_FIXED_WORD // (lanes // WORD_BYTES)) + 1,
+                         init=1)
         beat = Signal(16)
         start = Signal()
-        m.d.comb += start.eq(valid & ~in_frame)
+        m.d.comb += start.eq(valid & beat_is[0])
         with m.If(valid):
-            m.d.sync += [in_frame.eq(~beat_in.last),
+            m.d.sync += [beat_is.eq(Mux(beat_in.last, 1, beat_is << 1)),
                          beat.eq(Mux(beat_in.last, 0, Mux(beat == 0xFFFF, beat, beat + 1)))]
-        words = BeatWords(beat_in.data, beat_in.keep, valid, beat, lanes)
+        words = BeatWords(beat_in.data, beat_in.keep, valid, beat_is, lanes)
         scope = FrameScope(m, start)
 
         # Ethernet and 802.1Q: where the IPv4 header starts.
         seen_type, ethertype = words.at(_ETHERTYPE_WORD)
         seen_inner, inner_type = words.at(_INNER_ETHERTYPE_WORD)
         tagged = scope.capture("tagged", seen_type, ethertype == ETHERTYPE_VLAN, 1)
-        ip_word = scope.capture("ip_word", seen_type,
-                                Mux(ethertype == ETHERTYPE_VLAN, _IP_WORD + _TAG_WORDS,
-                                    _IP_WORD), 8)
+        scope.capture("ip_word", seen_type,
+                      Mux(ethertype == ETHERTYPE_VLAN, _IP_WORD + _TAG_WORDS, _IP_WORD), 8)
         not_ipv4 = scope.flag("not_ipv4",
                               seen_type & (ethertype != ETHERTYPE_VLAN)
                               & (ethertype != ETHERTYPE_IPV4),
@@ -164,27 +180,39 @@ class FrameParser(wiring.Component):
             is_tagged = tagged if word == 0 else scope.held["tagged"]
             return Mux(is_tagged, seen_tag, seen_plain), Mux(is_tagged, tag, plain)
 
-        # IPv4: version/IHL fixes every later position.
-        seen_vihl, vihl_word = ip_field("version_ihl")
+        # IPv4: version/IHL fixes every later position. The plain and tagged version/IHL
+        # words sit in different beats, so the beat (a register) picks the lane, not the tag.
+        vihl_plain = _IP_WORD + _word_of(IPV4, "version_ihl")
+        vihl_tagged = vihl_plain + _TAG_WORDS
+        per_beat = lanes // WORD_BYTES
+        assert vihl_plain // per_beat != vihl_tagged // per_beat
+        seen_vihl, _ = ip_field("version_ihl")
+        plain_beat = beat_is[vihl_plain // per_beat]
+        vihl_word = Mux(plain_beat, words.words[vihl_plain % per_beat],
+                        words.words[vihl_tagged % per_beat])
         version_ihl = _byte_of(vihl_word, IPV4, "version_ihl")
         ihl_now = version_ihl[0:4]
         bad_version = scope.flag("bad_version", seen_vihl & ((version_ihl[4:8] != 4)
                                                              | (ihl_now < IPV4.size // 4)))
         scope.capture("ihl", seen_vihl, ihl_now)
-        udp_word_now = ip_word + (ihl_now << 1)
-        positions = {
-            "header_last": -1,
-            "port": _word_of(UDP, "dst_port"),
-            "udp_length": _word_of(UDP, "length"),
-            "udp_last": UDP.size // WORD_BYTES - 1,
-            "payload": UDP.size // WORD_BYTES,
-        }
-        for name, offset in positions.items():
-            scope.capture(f"{name}_word", seen_vihl, udp_word_now + offset, 8)
-        scope.capture("udp_word", seen_vihl, udp_word_now, 8)
+        # Positions from IHL and the tag, by table: key bit 4 is "untagged".
+        position_key = Cat(ihl_now, plain_beat)
         held = scope.held
         # UDP positions are two beats or more after version/IHL: use the registered values.
         udp_known = ~start & scope.held_flag("ihl_seen", seen_vihl) & ~held["bad_version"]
+
+        def ahead(name, offset):
+            def word_of_key(key):
+                ip_word = _IP_WORD if key >> 4 else _IP_WORD + _TAG_WORDS
+                return ip_word + 2 * (key & 0xF) + offset
+            return AheadWord(m, scope, words, name, position_key, word_of_key, seen_vihl,
+                             udp_known, valid, beat_in.last, beat, (_UDP_PARITY + offset) % 2)
+
+        header_last = ahead("header_last", -1)
+        port = ahead("port", _word_of(UDP, "dst_port"))
+        udp_length = ahead("udp_length", _word_of(UDP, "length"))
+        udp_last = ahead("udp_last", UDP.size // WORD_BYTES - 1)
+        payload_at = ahead("payload", UDP.size // WORD_BYTES)
 
         seen_length, total_length = ip_field("total_length")
         scope.capture("total_length", seen_length, total_length)
@@ -194,7 +222,10 @@ class FrameParser(wiring.Component):
         not_udp = scope.flag("not_udp",
                              seen_proto & (_byte_of(proto_word, IPV4, "protocol")
                                            != IPPROTO_UDP))
-        dst_hi, dst_lo = ip_field("dst"), ip_field("dst", 1)
+        # The address words go to the match in both positions (compared before the choice).
+        dst = {name: [words.at(_IP_WORD + tag + _word_of(IPV4, "dst") + extra)
+                      for tag in (0, _TAG_WORDS)]
+               for name, extra in (("dst_hi", 0), ("dst_lo", 1))}
 
         # Lengths, from registered fields (settled two cycles after they are seen).
         ip_payload = Signal(16)
@@ -205,67 +236,96 @@ class FrameParser(wiring.Component):
                      too_short.eq(held["total_length"] < ihl_bytes + _MIN_IP_PAYLOAD),
                      end_byte.eq((held["ip_word"] << 1) + held["total_length"] - 1)]
         end_beat, end_lane = end_byte[lane_bits:], end_byte[:lane_bits]
+        # Is the beat on rx before / at the one holding the IPv4 packet's last byte? Both
+        # registered, compared with the index the next beat will have (needed from payload
+        # byte 0's beat on, two beats or more after the total length).
+        beat_plus_1 = Signal(17, init=1)
+        with m.If(valid):
+            m.d.sync += beat_plus_1.eq(Mux(beat_in.last, 1, beat_plus_1 + 1))
+        before_end, at_end = Signal(), Signal()
+        m.d.sync += [
+            before_end.eq(Mux(valid, ~beat_in.last & (beat_plus_1 < end_beat), beat < end_beat)),
+            at_end.eq(Mux(valid, Mux(beat_in.last, end_beat == 0, beat_plus_1 == end_beat),
+                          beat == end_beat)),
+        ]
 
-        seen_header_last, _ = words.at_dynamic(held["header_last_word"])
-        seen_port, port = words.at_dynamic(held["port_word"])
-        seen_udp_length, udp_length = words.at_dynamic(held["udp_length_word"])
-        seen_udp_last, _ = words.at_dynamic(held["udp_last_word"])
-        header_complete = scope.flag("header_complete", udp_known & seen_header_last)
-        udp_complete = scope.flag("udp_complete", udp_known & seen_udp_last)
-        scope.capture("udp_length", udp_known & seen_udp_length, udp_length)
-        length_bad = scope.flag("length_bad", udp_known & seen_udp_length
-                                & ((udp_length != ip_payload) | too_short))
+        header_complete = scope.flag("header_complete", header_last.seen)
+        udp_complete = scope.flag("udp_complete", udp_last.seen)
+        length_now = udp_length.pick(udp_length.values())
+        udp_length_now = scope.capture("udp_length", udp_length.seen, length_now)
+        # Each lane's length compared in parallel; the registered lane picks the verdict.
+        length_differs = [word != ip_payload for word in udp_length.values()]
+        length_bad = scope.flag("length_bad", udp_length.seen & (too_short | udp_length.pick(
+            length_differs)))
+        # In payload byte 0's beat the UDP length, if there too, is in one known lane.
+        length_lane = _shared_lane(udp_length, UDP.size - UDP["length"].offset, per_beat)
+        length_bad_first = 0
+        if length_lane is not None:
+            length_bad_first = udp_length.here & length_differs[length_lane]
 
         # Subscriptions: address, port and the group's multicast MAC.
-        m.submodules.match = match = FeedMatch(self.feeds)
-        m.d.comb += [match.start.eq(start),
-                     match.dst_hi.eq(dst_hi[1]), match.seen_dst_hi.eq(dst_hi[0]),
-                     match.dst_lo.eq(dst_lo[1]), match.seen_dst_lo.eq(dst_lo[0]),
-                     match.port.eq(port), match.seen_port.eq(udp_known & seen_port)]
+        port_lane = _shared_lane(port, UDP.size - UDP["dst_port"].offset, per_beat)
+        m.submodules.match = match = FeedMatch(self.feeds, len(port.candidates), port_lane)
+        m.d.comb += [match.start.eq(start), match.port_with_payload.eq(port.here),
+                     match.tagged.eq(held["tagged"]),
+                     match.seen_port.eq(port.seen), match.port_lane.eq(port.lane)]
+        for name, places in dst.items():
+            for index, (seen, word) in enumerate(places):
+                m.d.comb += [getattr(match, name)[index].eq(word),
+                             getattr(match, f"seen_{name}")[index].eq(seen)]
+        for index, word in enumerate(port.values()):
+            m.d.comb += match.port[index].eq(word)
         for name in ("mac0", "mac1", "mac2"):
             seen, word = words.at(int(name[-1]))
             m.d.comb += [getattr(match, f"seen_{name}").eq(seen), getattr(match, name).eq(word)]
         for index in range(self.feeds):
             m.d.comb += [match.groups[index].eq(getattr(self.regs, f"feed{index}_group")),
                          match.ports[index].eq(getattr(self.regs, f"feed{index}_port"))]
-        unsubscribed = scope.flag("unsubscribed", udp_known & seen_port & ~match.matched_now)
+        scope.flag("port_seen", port.seen)
+        port_seen_after = held["port_seen"]
 
         # The header checksum, judged LATENCY cycles after the header's last beat.
         m.submodules.checksum = checksum = HeaderChecksum(self.width)
         m.d.comb += [checksum.valid.eq(valid), checksum.start.eq(start),
-                     checksum.data.eq(beat_in.data), checksum.beat.eq(beat),
-                     checksum.first_word.eq(held["ip_word"]),
-                     checksum.end_word.eq(held["udp_word"])]
+                     checksum.data.eq(beat_in.data),
+                     checksum.inside.eq(self._header_mask(scope, beat_is, tagged, header_last,
+                                                          valid, per_beat))]
         header_age = Signal(range(HeaderChecksum.LATENCY + 1))
         with m.If(start):
             m.d.sync += header_age.eq(0)
-        with m.Elif(udp_known & seen_header_last):
+        with m.Elif(header_last.seen):
             m.d.sync += header_age.eq(1)
         with m.Elif((header_age != 0) & (header_age != HeaderChecksum.LATENCY)):
             m.d.sync += header_age.eq(header_age + 1)
         checksum_bad = ~start & (header_age == HeaderChecksum.LATENCY) & ~checksum.ok
 
-        # Candidate frames: payload from the beat carrying payload byte 0.
-        payload_word = held["payload_word"]
-        payload_beat = payload_word >> (lane_bits - 1)
+        # Candidate frames: payload from the beat carrying payload byte 0. Checks decided
+        # in earlier beats come from registers; only the port and the UDP length can share
+        # the payload's first beat.
+        payload_word = payload_at.word
         payload_lane = Cat(0, payload_word[:lane_bits - 1])
         byte_kept = Array(beat_in.keep[i] for i in range(lanes))
-        failed = (not_ipv4 | bad_version | checksum_bad | fragment | not_udp | unsubscribed
-                  | length_bad)
-        payload_first = (udp_known & (beat == payload_beat) & byte_kept[payload_lane]
-                         & ~failed)
+        # Checks of earlier beats, ORed into one register the cycle before (too_short
+        # only matters once the UDP length is seen, which it is by payload byte 0).
+        failed_before = Signal()
+        m.d.sync += failed_before.eq(not_ipv4 | bad_version | fragment | not_udp | length_bad
+                                     | too_short)
+        failed = failed_before | checksum_bad | ~match.first_matched | length_bad_first
+        first_kept = payload_at.pick([beat_in.keep[WORD_BYTES * c]
+                                      for c in payload_at.candidates])
+        payload_first = payload_at.here & first_kept & ~failed
         sending = Signal()
         sending_now = payload_first | (sending & ~start)
-        reject = sending_now & checksum_bad
+        # A candidate's first beat has passed the checksum (it is in `failed`).
+        reject = sending & ~start & checksum_bad
         with m.If(valid):
             m.d.sync += sending.eq(sending_now & ~reject & ~beat_in.last)
 
-        truncated = (beat < end_beat) | ((beat == end_beat) & ~byte_kept[end_lane])
-        runt_beat, runt_lane = divmod(MIN_FRAME - 1, lanes)
-        runt = (beat < runt_beat) | ((beat == runt_beat) & ~beat_in.keep[runt_lane])
+        truncated = before_end | (at_end & ~byte_kept[end_lane])
+        runt = beat_is[:runt_beat].any() | (beat_is[runt_beat] & ~beat_in.keep[runt_lane])
         lane_keep = Cat(
-            ((beat != payload_beat) | (lane >= payload_lane))
-            & ((beat < end_beat) | ((beat == end_beat) & (lane <= end_lane)))
+            (~payload_at.here | (lane >= payload_lane))
+            & (before_end | (at_end & (lane <= end_lane)))
             for lane in range(lanes))
         out = self.payload.payload
         m.d.sync += [
@@ -277,10 +337,12 @@ class FrameParser(wiring.Component):
             out.last.eq(beat_in.last),
             out.good.eq(~beat_in.error & ~truncated & ~runt & ~reject),
             out.reject.eq(reject),
-            out.length.eq(held["udp_length"] - UDP.size),
-            out.feed.eq(match.feed),
-            out.channel.eq(match.channel),
         ]
+        # Feed, channel and length are the frame's: chosen in its first payload beat, held.
+        with m.If(~sending):
+            m.d.sync += [out.length.eq(udp_length_now - UDP.size),
+                         out.feed.eq(match.feed),
+                         out.channel.eq(match.channel)]
 
         # Counting: the record of every frame, at its last beat.
         m.submodules.verdict = verdict = FrameVerdict()
@@ -288,6 +350,7 @@ class FrameParser(wiring.Component):
         m.d.comb += [
             verdict.end.eq(valid & beat_in.last),
             verdict.header_ok.eq(checksum.ok),
+            verdict.matched_after.eq(~port_seen_after | match.matched_after),
             record.length.eq((beat << lane_bits) + sum(beat_in.keep[i] for i in range(lanes))),
             record.mac_error.eq(beat_in.error),
             record.runt.eq(runt),
@@ -297,7 +360,7 @@ class FrameParser(wiring.Component):
             record.fragment.eq(fragment),
             record.not_udp.eq(not_udp),
             record.udp_complete.eq(udp_complete),
-            record.matched.eq(~unsubscribed),
+            record.matched.eq(0),  # taken a cycle later: matched_after
             record.length_bad.eq(length_bad | truncated),
         ]
         m.d.comb += [self.regs.frames.eq(verdict.frames),
@@ -306,3 +369,23 @@ class FrameParser(wiring.Component):
         for name in OUTCOMES:
             m.d.comb += getattr(self.regs, name).eq(getattr(verdict, name))
         return m
+
+    @staticmethod
+    def _header_mask(scope, beat_is, tagged, header_last, valid, per_beat):
+        """Which words of the beat on rx are IPv4 header words, from registers (and the tag).
+
+        The header starts at word 7 (9 when tagged; the tag is decided in the beat holding
+        the first header word at the latest) and ends with ``header_last``, two or more beats
+        after version/IHL: until then every word is before its end.
+        """
+        def from_word(word, lane):
+            beat, first_lane = divmod(word, per_beat)
+            before = beat_is[:beat].any() if beat else 0
+            return ~before & ~(beat_is[beat] & (lane < first_lane))
+
+        past_end = scope.held_flag("header_passed", header_last.here & valid)
+        last_lane = header_last.word[:per_beat.bit_length() - 1]
+        return Cat(
+            Mux(tagged, from_word(_IP_WORD + _TAG_WORDS, lane), from_word(_IP_WORD, lane))
+            & ~past_end & (~header_last.here | (lane <= last_lane))
+            for lane in range(per_beat))

@@ -4,8 +4,9 @@ At a frame's last beat the parser hands over a :data:`VERDICT_LAYOUT` record: wh
 failed while the frame streamed in, plus what is only known at the end. The IPv4 header
 checksum is still in its pipeline then (a frame may end right after its header), so the
 record waits :attr:`FrameVerdict.DELAY` cycles, the checksum's latency, before the outcome
-is chosen. At that moment the checksum covers exactly the frame's own beats: the next
-frame's first beat, one cycle after this one's last, reaches it one cycle later.
+is chosen (and registered; the counters move one cycle later). At that moment the checksum
+covers exactly the frame's own beats: the next frame's first beat, one cycle after this
+one's last, reaches it one cycle later.
 
 The outcome is the first failing check in the order of the shared feed contract (rules
 1-8), which is also :data:`hdl.feed.frame_regs.DROP_COUNTERS`, or ``accepted``. Checks
@@ -50,6 +51,9 @@ class FrameVerdict(wiring.Component):
         That frame's flags, with ``end``.
     header_ok : In(1)
         The header checksum result, ``DELAY`` cycles after each beat.
+    matched_after : In(1)
+        The frame's ``matched`` flag, one cycle after ``end`` (``record.matched`` is
+        ignored).
     frames, bytes : Out(32), Out(64)
         Frames and bytes received.
     <outcome> : Out(32)
@@ -60,6 +64,7 @@ class FrameVerdict(wiring.Component):
 
     def __init__(self):
         members = {"end": In(1), "record": In(VERDICT_LAYOUT), "header_ok": In(1),
+                   "matched_after": In(1),
                    "frames": Out(32), "bytes": Out(64)}
         members.update({name: Out(32) for name in OUTCOMES})
         super().__init__(members)
@@ -71,6 +76,9 @@ class FrameVerdict(wiring.Component):
             next_valid = Signal(name=f"end_{stage + 1}")
             next_record = Signal(VERDICT_LAYOUT, name=f"record_{stage + 1}")
             m.d.sync += [next_valid.eq(valid), next_record.eq(record)]
+            if stage == 1:
+                # The subscription verdict comes a cycle late, from registers only.
+                m.d.sync += next_record.matched.eq(self.matched_after)
             valid, record = next_valid, next_record
 
         failing = {
@@ -85,15 +93,22 @@ class FrameVerdict(wiring.Component):
             "unsubscribed": record.udp_complete & ~record.matched,
             "length": ~record.udp_complete | record.length_bad,
         }
+        # The outcome is registered as a one-hot first, so the checksum result and the
+        # priority chain do not reach the counters' adders in the same cycle.
         earlier = C(0, 1)
+        counted = Signal()
+        counted_length = Signal(16)
+        m.d.sync += [counted.eq(valid), counted_length.eq(record.length)]
         for name in OUTCOMES:
-            counter = getattr(self, name)
             fails = failing.get(name, C(1, 1))  # accepted: what no drop reason took
-            with m.If(valid & fails & ~earlier):
-                m.d.sync += counter.eq(counter + 1)
+            outcome = Signal(name=f"outcome_{name}")
+            m.d.sync += outcome.eq(valid & fails & ~earlier)
             earlier = earlier | fails
+            counter = getattr(self, name)
+            with m.If(outcome):
+                m.d.sync += counter.eq(counter + 1)
 
-        with m.If(valid):
+        with m.If(counted):
             m.d.sync += [self.frames.eq(self.frames + 1),
-                         self.bytes.eq(self.bytes + record.length)]
+                         self.bytes.eq(self.bytes + counted_length)]
         return m
