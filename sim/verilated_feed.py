@@ -46,8 +46,8 @@ TOPLEVEL = "feed_top"
 DRAIN_CYCLES = 64
 _JOB_MAGIC, _OUT_MAGIC = 0x424A4654, 0x554F4654      # "TFJB", "TFOU" little-endian
 _KINDS = {1: EVENT_LAYOUT, 2: FRAME_END_LAYOUT, 3: GAP_LAYOUT}
-_OPTIONS = ("--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast", "--x-initial", "fast",
-            "--prefix", "Vfeed", "-Wno-fatal", "-CFLAGS", "-std=c++17")
+_OPTIONS = ("--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
+            "--x-initial", "fast", "--prefix", "Vfeed", "-Wno-fatal", "-CFLAGS", "-std=c++17")
 
 
 def _default_top():

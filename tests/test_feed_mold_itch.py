@@ -487,3 +487,48 @@ def test_random_damaged_traffic_matches_the_expectation(seed):
         frames.append(frame)
         seq = int.from_bytes(frame.payload[10:18], "big") + 3
     check(frames)
+
+
+# --- edges of the timing-driven structure (slot states, saturation bounds) ---------------
+
+def _smallest_blocks(rng):
+    """Bodies of 12 and 13 bytes (the smallest good ones) among a 50-byte I and a 19-byte D:
+    length prefixes in consecutive beats, and type bytes at every lane of the next beat."""
+    unknown12 = b"z" + bytes(rng.randrange(256) for _ in range(11))
+    unknown13 = b"~" + bytes(rng.randrange(256) for _ in range(12))
+    system = itch.encode("S", stock_locate=1, tracking_number=2, timestamp=3, event_code="O")
+    bodies = [system, unknown12, system, unknown13, _random_message("I", rng), delete(9),
+              unknown12, unknown13, system]
+    return bodies * 3
+
+
+@pytest.mark.parametrize("lane", range(8))
+def test_the_smallest_blocks_back_to_back_at_every_start_lane(lane):
+    rng = random.Random(100 + lane)
+    _, regs, _ = check([Frame(packet(1, _smallest_blocks(rng)), start_lane=lane)])
+    assert regs["unknown_type"] == 12 and regs["msgs_s"] == 9
+
+
+@pytest.mark.parametrize("lane", [1, 2])
+def test_the_smallest_blocks_in_32_bit_beats(lane):
+    rng = random.Random(200 + lane)
+    check([Frame(packet(1, _smallest_blocks(rng)), start_lane=lane)], width=32)
+
+
+@pytest.mark.parametrize("behind", [(1 << 17) - 1, 1 << 17, (1 << 17) + 1, 1 << 40])
+def test_a_packet_far_behind_expected_is_all_duplicates(behind):
+    start = 1_000
+    frames = [Frame(packet(start, [delete(n) for n in range(3)]))]
+    _, regs, _ = check(frames, expected={0: start + behind})
+    assert regs["duplicates"] == 3 and regs["messages"] == 0
+    assert regs["ch0_expected"] == start + behind
+
+
+@pytest.mark.parametrize("ahead", [MAX32 - 1, MAX32, MAX32 + 1, 1 << 50])
+def test_a_gap_count_saturates_at_32_bits(ahead):
+    start = 77
+    frames = [Frame(packet(start + ahead, [delete(1)]))]
+    trace, regs, _ = check(frames, expected={0: start})
+    gaps = [item for _, kind, item in trace if kind == "gap"]
+    assert gaps == [(0, start, min(ahead, MAX32))]
+    assert regs["gap_messages"] == min(ahead, MAX32) and regs["gaps"] == 1

@@ -29,12 +29,13 @@ message), more than the 8 lanes of a 64-bit bus. This is why wider buses are ref
 
 from __future__ import annotations
 
-from amaranth import Cat, Const, Module, Mux, Signal, signed
+from amaranth import Cat, Module, Mux, Signal, signed
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.feed.itch_fields import MAX_MESSAGE, type_sizes
 from hdl.feed.layouts import CHANNEL_BITS, FEED_BITS, payload_beat_layout
+from hdl.feed.mold_slots import MessageSlot
 from proto import itch, moldudp64
 
 __all__ = ["MoldFramer", "MIN_UNKNOWN_LENGTH", "SUPPORTED_WIDTHS"]
@@ -144,37 +145,71 @@ class MoldFramer(wiring.Component):
         more = Signal()
         want = wire("want", go & ~first & ~stop1 & ~stop2 &
                     (header_now | (header_done & has_blocks & ((index == 0) | more))))
-        high_kept, high_byte = lane_at("high", rel_at, beat.data, beat.keep)
-        # The low byte's lane without an adder on `rel_at`: -1 <= rel_at < lanes - 1.
-        low_lane = wire("low_lane", rel_at[:lane_bits] + 1, lane_bits)
-        low_in = (rel_at == -1) | ((rel_at[lane_bits:] == 0) & (rel_at[:lane_bits] != lanes - 1))
+        # Flags of `rel_at` in registers of their own (0 <= rel_at < lanes; rel_at == -1):
+        # no wide zero test of `rel_at` ahead of the length bytes' multiplexers.
+        rel_near, rel_m1 = Signal(init=1), Signal()
+        high_kept = wire("high_kept", rel_near & beat.keep.bit_select(rel_at[:lane_bits], 1))
+        high_byte = wire("high_byte", beat.data.word_select(rel_at[:lane_bits], 8), 8)
+        # The low byte's lane, `rel_at + 1` (-1 <= rel_at < lanes - 1), kept in a register of
+        # its own: no adder before the multiplexer on the length recurrence.
+        low_lane = Signal(lane_bits, init=1)
+        low_in = rel_m1 | (rel_near & (rel_at[:lane_bits] != lanes - 1))
         low_kept = wire("low_kept", low_in & beat.keep.bit_select(low_lane, 1))
         low_byte = wire("low_byte", beat.data.word_select(low_lane, 8), 8)
         parse = wire("parse", want & low_kept)
-        new_length = wire("new_length", Cat(low_byte, Mux(high_kept, high_byte, high)), 16)
-        length_bad = wire("length_bad", parse & ((new_length == 0) | (new_length > room)))
-        short = new_length < MIN_UNKNOWN_LENGTH
+        # With a parse and `rel_near`, the high byte is in this beat and kept (payload lanes
+        # are contiguous and the low byte, in the next lane, is kept): `rel_near` selects
+        # it without waiting for `keep`.
+        new_length = wire("new_length", Cat(low_byte, Mux(rel_near, high_byte, high)), 16)
+        # The length checks go to A2 raw: A2 combines them with `parse`, so that each wide
+        # comparison ends in a register.
+        length_zero = wire("length_zero", new_length == 0)
+        over_room = wire("over_room", new_length > room)
+        over_room_next = wire("over_room_next", new_length > room_next)
+        short = wire("short", new_length < MIN_UNKNOWN_LENGTH)
         # The next block's prefix cannot fit: judged by A2 once the payload end is in.
-        next_missing = wire("next_missing", parse & ~length_bad & (new_length > room_next))
         first_missing = wire("first_missing", header_now & (room < 0))
 
         # Constants are added to registers early in the cycle; the late `new_length` then
         # meets a single adder.
-        body_at = wire("body_at", rel_at + _PREFIX, signed(19))
         body_at_next = wire("body_at_next", rel_at + _PREFIX - lanes, signed(19))
         room_less = wire("room_less", room - _PREFIX, signed(18))
         room_next_less = wire("room_next_less", room_next - _PREFIX, signed(18))
         rel_step = Signal(signed(19))
-        m.d.comb += rel_step.eq(Mux(parse, body_at_next + new_length, rel_at - lanes))
-        slots = [_Slot(s) for s in range(2)]
+        next_prefix = wire("next_prefix", body_at_next + new_length, signed(19))
+        m.d.comb += rel_step.eq(Mux(parse, next_prefix, rel_at - lanes))
+        # The flags after a parse, without the wide sum: -lanes < body_at_next <= 0 here, so
+        # the next prefix is near (or at -1) only for a length under 2 * lanes, and then a
+        # sum of a few low bits tells.
+        small = wire("small", new_length[lane_bits + 1:] == 0)
+        near_sum = wire("near_sum", new_length[:lane_bits + 1] +
+                        body_at_next[:lane_bits + 2].as_signed(), signed(lane_bits + 3))
+        parsed_near = wire("parsed_near", small & (near_sum >= 0) & (near_sum < lanes))
+        parsed_m1 = wire("parsed_m1", small & (near_sum == -1))
+        # Where a body parsed now starts (`body_at`, 1..lanes), from the `rel_at` flags and
+        # low bits: in this beat unless the prefix's high byte is in lane lanes - 2.
+        body_now = wire("body_now", ~(rel_near & (rel_at[:lane_bits] == lanes - 2)))
+        body_lane = wire("body_lane", rel_at[:lane_bits] + _PREFIX, lane_bits)
+        slots = [MessageSlot(s, lanes, self.words) for s in range(2)]
         m.d.sync += more.eq(Mux(parse, index + 1 < count, index < count))
         with m.If(go):
             m.d.sync += [rel_at.eq(rel_step), to_header_end.eq(to_header_end - lanes)]
             with m.If(parse):
+                m.d.sync += [rel_near.eq(parsed_near), rel_m1.eq(parsed_m1)]
+            with m.Else():
+                m.d.sync += [rel_near.eq(rel_at[lane_bits:] == 1), rel_m1.eq(rel_at == lanes - 1)]
+            with m.If(parse):
                 m.d.sync += [index.eq(index + 1), have_high.eq(0),
+                             low_lane.eq(rel_at[:lane_bits] + _PREFIX + 1 +
+                                         new_length[:lane_bits]),
                              room.eq(room_less - new_length),
                              room_next.eq(room_next_less - new_length)]
-                with m.If(length_bad | short | next_missing):
+                # Only a short block must stop A1 here: after a block that runs past the
+                # payload end (`length_bad`), or leaves no room for the next prefix
+                # (`over_room_next`), the next prefix lies beyond the payload, where `keep` is
+                # 0, so nothing more is parsed anyway. This keeps the wide length
+                # comparisons off `stop1`'s enable.
+                with m.If(short):
                     m.d.sync += stop1.eq(1)
             with m.Elif(want & high_kept):
                 m.d.sync += [have_high.eq(1), high.eq(high_byte)]
@@ -182,22 +217,23 @@ class MoldFramer(wiring.Component):
                 m.d.sync += stop1.eq(1)
             with m.If(header_now):
                 m.d.sync += header_done.eq(1)
-            for s, slot in enumerate(slots):
-                with m.If(parse & (index[0] == s)):
-                    m.d.sync += [slot.start.eq(body_at),
-                                 slot.end.eq(body_at + new_length),
-                                 slot.length.eq(new_length)]
-                with m.Else():
-                    m.d.sync += [slot.start.eq(slot.start - lanes), slot.end.eq(slot.end - lanes)]
         with m.If(first):
             # A new frame: its first beat holds payload bytes 0..lanes-1 only, no block.
-            m.d.sync += [rel_at.eq(_HEADER.size - beat.base - lanes),
+            first_rel = wire("first_rel", _HEADER.size - beat.base - lanes, signed(19))
+            m.d.sync += [rel_at.eq(first_rel),
+                         rel_near.eq(first_rel[lane_bits:] == 0), rel_m1.eq(first_rel == -1),
+                         low_lane.eq(_HEADER.size + 1 - beat.base),
                          to_header_end.eq(_HEADER.size - 1 - beat.base - lanes),
                          room.eq(beat.length - _HEADER.size - _PREFIX),
                          room_next.eq(beat.length - _HEADER.size - 2 * _PREFIX),
                          index.eq(0), stop1.eq(0), have_high.eq(0), header_done.eq(0)]
-            for slot in slots:
-                m.d.sync += [slot.start.eq(-1), slot.end.eq(-1)]
+
+        created = [wire(f"created{s}", parse & (index[0] == s)) for s in range(2)]
+        for s, slot in enumerate(slots):
+            slot.track(m, go=go, first=first, create=created[s], body_now=body_now,
+                       body_lane=body_lane,
+                       new_length=new_length, next_prefix=next_prefix, data=beat.data,
+                       keep=beat.keep)
 
         # A1 -> A2 pipeline register: the beat and what A1 found in it.
         a2 = _A2Beat(lanes)
@@ -205,11 +241,13 @@ class MoldFramer(wiring.Component):
             a2.valid.eq(go), a2.first.eq(first), a2.data.eq(beat.data), a2.keep.eq(beat.keep),
             a2.last.eq(beat.last), a2.good.eq(beat.good),
             a2.feed.eq(beat.feed), a2.channel.eq(beat.channel),
-            a2.payload_end.eq(beat.length - 1 - beat.base),
-            a2.header_now.eq(header_now), a2.length_bad.eq(length_bad),
-            a2.missing.eq(next_missing | first_missing),
+            a2.end_in.eq(lane_at("payload_end", wire("payload_end", beat.length - 1 - beat.base,
+                                                     signed(19)), beat.data, beat.keep)[0]),
+            a2.header_now.eq(header_now), a2.parse.eq(parse), a2.length_zero.eq(length_zero),
+            a2.over_room.eq(over_room), a2.over_room_next.eq(over_room_next),
+            a2.first_missing.eq(first_missing),
             a2.missing_index.eq(Mux(first_missing, 0, index + 1)),
-            a2.created.eq(Cat(parse & ~index[0], parse & index[0])),
+            a2.created.eq(Cat(*created)),
         ]
 
         # ---- A2: the previous beat. Type checks, message bytes, verdicts. --------------
@@ -217,18 +255,23 @@ class MoldFramer(wiring.Component):
         known = [Signal(name=f"known{s}") for s in range(2)]
         type_code = [Signal(8, name=f"type{s}") for s in range(2)]
         end_seen, missing, missing_index = Signal(), Signal(), Signal(16)
+        # A block length of 0 or past the payload end; a next prefix that cannot fit
+        # (judged once the payload end is in).
+        m.d.comb += [
+            a2.length_bad.eq(a2.parse & (a2.length_zero | a2.over_room)),
+            a2.missing.eq(a2.first_missing | (a2.parse & ~a2.length_bad & a2.over_room_next)),
+        ]
         header_seen = Signal()
         blocks_ok = wire("blocks_ok", a2.valid & ~stop2 & (header_seen | a2.header_now) &
                          has_blocks)
-        end_in = lane_at("payload_end", a2.payload_end, a2.data, a2.keep)[0]
-        end_seen_now = wire("end_seen_now", end_seen | end_in)
+        end_seen_now = wire("end_seen_now", end_seen | a2.end_in)
         missing_now = wire("missing_now", (missing | a2.missing) & end_seen_now &
                            (Mux(a2.missing, a2.missing_index, missing_index) < count))
         sizes = type_sizes()
         type_bad, complete = [], []
         for s, slot in enumerate(slots):
             was_typed = wire(f"was_typed{s}", typed[s] & ~a2.created[s])
-            type_kept, type_byte = lane_at(f"type{s}", slot.start, a2.data, a2.keep)
+            type_kept, type_byte = slot.type_kept, slot.type_byte
             is_known, known_size = Signal(name=f"is_known{s}"), Signal(8, name=f"size{s}")
             with m.Switch(type_byte):
                 for code, layout_size in sizes.items():
@@ -238,14 +281,12 @@ class MoldFramer(wiring.Component):
             size_ok = wire(f"size_ok{s}", Mux(is_known, slot.length == known_size,
                                               slot.length >= MIN_UNKNOWN_LENGTH))
             type_bad.append(wire(f"type_bad{s}", check & ~size_ok))
-            last_kept = lane_at(f"last{s}", wire(f"last{s}_distance", slot.end - 1, signed(19)),
-                                a2.data, a2.keep)[0]
-            complete.append(wire(f"complete{s}", blocks_ok & was_typed & last_kept))
+            complete.append(wire(f"complete{s}", blocks_ok & was_typed & slot.last_in))
             with m.If(a2.created[s]):
                 m.d.sync += typed[s].eq(0)
             with m.If(check & size_ok):
                 m.d.sync += [typed[s].eq(1), type_code[s].eq(type_byte), known[s].eq(is_known)]
-            self._assemble(m, a2, slot, self.buffer1 if s else self.buffer0)
+            slot.assemble(m, a2.valid, a2.data, self.buffer1 if s else self.buffer0)
         bad = wire("bad", blocks_ok & (a2.length_bad | type_bad[0] | type_bad[1] | missing_now))
         with m.If(a2.valid):
             m.d.sync += end_seen.eq(end_seen_now)
@@ -275,37 +316,6 @@ class MoldFramer(wiring.Component):
             m.d.sync += [self.feed.eq(a2.feed), self.channel.eq(a2.channel)]
         return m
 
-    def _assemble(self, m, a2, slot, buffer):
-        """Write A2's beat's bytes of one message into its buffer, message byte 0 first.
-
-        Lane ``i`` holds message byte ``i - start``. Rotating the beat right by
-        ``rot = start mod lanes`` lanes puts every byte at its position within a buffer
-        word; positions ``p + rot < lanes`` belong to word ``-(start div lanes)``, the
-        others to the word before it.
-        """
-        lanes = self.lanes
-        lane_bits = (lanes - 1).bit_length()
-        rot = slot.start[:lane_bits]
-        word_neg = slot.start >> lane_bits   # -(word index); compared with constants only
-        prefix = buffer.name
-        in_message = Signal(lanes, name=f"{prefix}_in_message")
-        rotated = Signal(8 * lanes, name=f"{prefix}_rotated")
-        rotated_en = Signal(lanes, name=f"{prefix}_rotated_en")
-        m.d.comb += [
-            in_message.eq(Cat(*(a2.valid & (slot.start <= i) & (i < slot.end) & a2.keep[i]
-                                for i in range(lanes)))),
-            rotated.eq(Cat(a2.data, a2.data).bit_select(Cat(Const(0, 3), rot), 8 * lanes)),
-            rotated_en.eq(Cat(in_message, in_message).bit_select(rot, lanes)),
-        ]
-        for p in range(lanes):
-            low_part = Signal(name=f"{prefix}_low{p}")
-            m.d.comb += low_part.eq(p + rot < lanes)
-            for w in range(self.words):
-                target = Mux(low_part, word_neg == -w, word_neg == -w - 1)
-                with m.If(rotated_en[p] & target):
-                    m.d.sync += buffer.word_select(w * lanes + p, 8).eq(
-                        rotated.word_select(p, 8))
-
 
 class _A2Beat:
     """A1 -> A2 pipeline registers: the beat, and what A1 found in it."""
@@ -316,18 +326,14 @@ class _A2Beat:
         self.data, self.keep = Signal(8 * lanes, name="a2_data"), Signal(lanes, name="a2_keep")
         self.feed, self.channel = Signal(FEED_BITS, name="a2_feed"), \
             Signal(CHANNEL_BITS, name="a2_channel")
-        self.payload_end = Signal(signed(19), name="a2_payload_end")
-        self.header_now, self.length_bad = Signal(name="a2_header_now"), \
-            Signal(name="a2_length_bad")
+        self.end_in = Signal(name="a2_end_in")    # the payload's last byte is in the beat
+        self.header_now, self.parse = Signal(name="a2_header_now"), Signal(name="a2_parse")
+        self.length_zero, self.over_room = Signal(name="a2_length_zero"), \
+            Signal(name="a2_over_room")
+        self.over_room_next = Signal(name="a2_over_room_next")
+        self.first_missing = Signal(name="a2_first_missing")
+        # Combinational, from the registers above.
+        self.length_bad = Signal(name="a2_length_bad")
         self.missing, self.missing_index = Signal(name="a2_missing"), \
             Signal(16, name="a2_missing_index")
         self.created = Signal(2, name="a2_created")
-
-
-class _Slot:
-    """Extent of one message (two alternate), relative to lane 0 of the beat A2 sees next."""
-
-    def __init__(self, index: int):
-        self.start = Signal(signed(19), name=f"slot{index}_start", init=-1)
-        self.end = Signal(signed(19), name=f"slot{index}_end", init=-1)
-        self.length = Signal(16, name=f"slot{index}_length")

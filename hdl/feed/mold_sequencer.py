@@ -33,7 +33,7 @@ no longer writes the channel's state back.
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Const, Module, Mux, Signal
+from amaranth import Array, Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -119,8 +119,12 @@ class MoldSequencer(wiring.Component):
             octets = [words[k // 4][24 - 8 * (k % 4):32 - 8 * (k % 4)]
                       for k in range(_SESSION.size)]
             configured.append(Cat(*octets))
-            learn_mode.append((Cat(*octets) == 0) |
-                              (Cat(*octets) == int.from_bytes(b" " * _SESSION.size, "little")))
+            # Registered: the 80-bit comparisons stay off the per-frame channel selection
+            # (a new session setting takes effect a cycle after the host writes it).
+            learn = Signal(name=f"learn_mode{n}", init=1)   # reset sessions are zero
+            m.d.sync += learn.eq((Cat(*octets) == 0) |
+                                 (Cat(*octets) == int.from_bytes(b" " * _SESSION.size, "little")))
+            learn_mode.append(learn)
         configured, learn_mode = Array(configured), Array(learn_mode)
 
         # Per-frame context.
@@ -138,10 +142,11 @@ class MoldSequencer(wiring.Component):
         # The channel's state is selected a cycle ahead (from the previous beat of the same
         # frame: a header never completes on a frame's first beat), so that the 64-bit
         # comparisons below start from registers.
-        e_now, learning, match = Signal(64), Signal(), Signal()
+        e_now, unknown, learning, match = Signal(64), Signal(), Signal(), Signal()
         wanted = Signal(session_bits)
         m.d.sync += [
             e_now.eq(expected[self.channel]),
+            unknown.eq(expected[self.channel] == 0),
             learning.eq(learn_mode[self.channel] & ~learned[self.channel]),
             wanted.eq(Mux(learn_mode[self.channel], learned_session[self.channel],
                           configured[self.channel])),
@@ -151,9 +156,22 @@ class MoldSequencer(wiring.Component):
             # its frames are ignored rather than aliasing another channel.
             match.eq((learning | (head_session == wanted)) & (self.channel < n_ch)),
         ]
-        ahead, behind = Signal(65), Signal(65)
-        m.d.comb += [ahead.eq(head_seq - e_now), behind.eq(e_now - head_seq)]
-        unknown = e_now == 0
+        # Saturation as comparisons with bounds worked out from the header alone (it is
+        # complete a cycle before `header_done`): no OR of a difference's upper bits after
+        # its carry chain. E - S saturates skip when E >= S + 2**17, S - E saturates the gap
+        # count when S - 2**32 >= E.
+        skip_bound, gap_bound = Signal(65), Signal(signed(66))
+        m.d.sync += [skip_bound.eq(head_seq + (1 << _SKIP_BITS)),
+                     gap_bound.eq(head_seq - (1 << 32))]
+        e_wide = Cat(e_now, Const(0, 2)).as_signed()
+        skip_full = Signal(name="skip_full")
+        gap_full = Signal(name="gap_full")
+        behind_low, ahead_low = Signal(_SKIP_BITS), Signal(32)
+        m.d.comb += [
+            skip_full.eq(e_now >= skip_bound), gap_full.eq(gap_bound >= e_wide),
+            behind_low.eq(e_now[:_SKIP_BITS] - head_seq[:_SKIP_BITS]),
+            ahead_low.eq(head_seq[:32] - e_now[:32]),
+        ]
         jump = ~unknown & (head_seq > e_now)
         ok_now = Mux(self.header_done, match, ok)
         host_hit = Signal()
@@ -171,9 +189,10 @@ class MoldSequencer(wiring.Component):
                 learn_new.eq(learning), session.eq(head_session),
                 seq.eq(head_seq), done_count.eq(0),
                 base_expected.eq(Mux(unknown | jump, head_seq, e_now)),
-                skip.eq(Mux(unknown | jump, 0, _saturate(behind[:64], _SKIP_BITS))),
+                skip.eq(Mux(unknown | jump, 0,
+                            Mux(skip_full, (1 << _SKIP_BITS) - 1, behind_low))),
                 gap_pending.eq(match & jump), gap_first.eq(e_now),
-                gap_count.eq(_saturate(ahead[:64], 32)),
+                gap_count.eq(Mux(gap_full, _GAP_MAX, ahead_low)),
                 heartbeat.eq(head_count == moldudp64.HEARTBEAT_COUNT),
                 end_of_session.eq(head_count == moldudp64.END_OF_SESSION_COUNT),
                 emitted.eq(0), stale.eq(host_hit),
@@ -190,6 +209,10 @@ class MoldSequencer(wiring.Component):
             m.d.sync += [seq.eq(seq + 1), done_count.eq(done_count + 1)]
         with m.If(self.deliver):
             m.d.sync += emitted.eq(1)
+        # `ok_now` waits for the 80-bit session comparison: counted a cycle later, so that
+        # the comparison does not also drive a counter's 32 enables.
+        bad_counted = Signal()
+        m.d.sync += bad_counted.eq(self.bad & ok_now)
         counts = {name: Signal(32, name=f"count_{name}") for name in COUNTER_NAMES}
         counts.update({type_counter_name(code): Signal(32, name=f"count_{code}_{ord(code)}")
                        for code in MESSAGES})
@@ -198,7 +221,7 @@ class MoldSequencer(wiring.Component):
             bump["messages"].eq(self.deliver),
             bump["duplicates"].eq(judged & duplicate),
             bump["unknown_type"].eq(judged & ~duplicate & ~self.done_known),
-            bump["bad_length"].eq(self.bad & ok_now),
+            bump["bad_length"].eq(bad_counted),
         ]
         for code in MESSAGES:
             m.d.comb += bump[type_counter_name(code)].eq(self.deliver &
