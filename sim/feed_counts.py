@@ -16,6 +16,7 @@ import numpy as np
 
 from proto.itch import MESSAGES
 from sim.feed_events import strip_stock
+from sim.itch_counts import counts_report
 
 __all__ = ["event_counts"]
 
@@ -32,24 +33,8 @@ def event_counts(events: np.ndarray, name: str, unknown_type: int = 0) -> dict:
                  zip(events["locate"][directory_rows], stocks[directory_rows], strict=True)}
     adds = _by_stock_and_side(events, stocks, b"AF", directory)
     trades = _by_stock_and_side(events, stocks, b"P", directory)
-    by_stock = {}
-    for stock in sorted({s for s, _ in adds} | {s for s, _ in trades}):
-        row = {}
-        for what, table in (("adds", adds), ("trades", trades)):
-            buy, sell, other = (table.get((stock, s), 0) for s in ("buy", "sell", "other"))
-            row[what] = buy + sell + other
-            row[f"{what}_buy"] = buy
-            row[f"{what}_sell"] = sell
-        by_stock[stock] = row
-    return {
-        "file": name,
-        "messages": len(events) + unknown_type,
-        "by_type": by_type,
-        "unknown": {"?": unknown_type} if unknown_type else {},
-        "adds": _totals(adds),
-        "trades": _totals(trades),
-        "by_stock": by_stock,
-    }
+    unknown = {"?": unknown_type} if unknown_type else {}
+    return counts_report(name, len(events) + unknown_type, by_type, unknown, adds, trades)
 
 
 def _by_stock_and_side(events, stocks, codes: bytes, directory) -> dict[tuple[str, str], int]:
@@ -62,9 +47,3 @@ def _by_stock_and_side(events, stocks, codes: bytes, directory) -> dict[tuple[st
         key = (ticker, _SIDES.get(side, "other"))
         table[key] = table.get(key, 0) + 1
     return table
-
-
-def _totals(table: dict[tuple[str, str], int]) -> dict[str, int]:
-    buy = sum(n for (_, side), n in table.items() if side == "buy")
-    sell = sum(n for (_, side), n in table.items() if side == "sell")
-    return {"total": sum(table.values()), "buy": buy, "sell": sell}

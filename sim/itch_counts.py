@@ -11,7 +11,7 @@ import numpy as np
 
 from proto.itch import MESSAGES
 
-__all__ = ["day_counts"]
+__all__ = ["counts_report", "day_counts"]
 
 _SIDES = {b"B": "buy", b"S": "sell"}
 
@@ -33,9 +33,15 @@ def day_counts(day) -> dict:
     directory = day.symbols()
     adds = _by_stock_and_side(day, ("A", "F"), directory)
     trades = _by_stock_and_side(day, ("P",), directory)
-    stocks = sorted({stock for stock, _ in adds} | {stock for stock, _ in trades})
+    return counts_report(day.name, len(day), by_type, dict(day.unknown), adds, trades)
+
+
+def counts_report(name: str, messages: int, by_type: dict, unknown: dict,
+                  adds: dict, trades: dict) -> dict:
+    """The report every engine prints, from ``(ticker, side) -> count`` tables of adds and
+    trades (side ``"buy"``, ``"sell"`` or ``"other"``)."""
     by_stock = {}
-    for stock in stocks:
+    for stock in sorted({s for s, _ in adds} | {s for s, _ in trades}):
         row = {}
         for what, table in (("adds", adds), ("trades", trades)):
             buy, sell, other = (table.get((stock, s), 0) for s in ("buy", "sell", "other"))
@@ -44,10 +50,10 @@ def day_counts(day) -> dict:
             row[f"{what}_sell"] = sell
         by_stock[stock] = row
     return {
-        "file": day.name,
-        "messages": len(day),
+        "file": name,
+        "messages": messages,
         "by_type": by_type,
-        "unknown": dict(day.unknown),
+        "unknown": unknown,
         "adds": _totals(adds),
         "trades": _totals(trades),
         "by_stock": by_stock,
