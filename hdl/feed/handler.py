@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from amaranth import Module
 from amaranth.lib import stream, wiring
-from amaranth.lib.wiring import In, Out
+from amaranth.lib.wiring import In
 
 from hdl.feed.frame_parser import FrameParser
 from hdl.feed.frame_regs import FRAME_BLOCK
-from hdl.feed.layouts import EVENT_LAYOUT, FRAME_END_LAYOUT, GAP_LAYOUT, rx_beat_layout
+from hdl.feed.layouts import rx_beat_layout
 from hdl.feed.mold_itch import MoldItch
 from hdl.feed.mold_regs import mold_block
 from hdl.host_if.csr_bank import block_signature
@@ -59,11 +59,12 @@ class FeedHandler(wiring.Component):
         self.frame_parser = FrameParser(width)
         self.mold_itch = MoldItch(width, channels)
         self.mold_block = mold_block(channels)
+        # The outputs are MoldItch's own, so their signatures are declared in one place.
+        outputs = {name: self.mold_itch.signature.members[name]
+                   for name in ("events", "frame_end", "gaps")}
         super().__init__({
             "rx": In(stream.Signature(rx_beat_layout(width), always_ready=True)),
-            "events": Out(stream.Signature(EVENT_LAYOUT, always_ready=True)),
-            "frame_end": Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
-            "gaps": Out(stream.Signature(GAP_LAYOUT, always_ready=True)),
+            **outputs,
             "frame_regs": In(block_signature(FRAME_BLOCK)),
             "mold_regs": In(block_signature(self.mold_block)),
         })
