@@ -1,0 +1,128 @@
+"""The records and capacities of the book builder, defined once.
+
+Used by the gateware (:mod:`hdl.book`), the Verilator harness drivers that pack and unpack
+the same bits (:mod:`sim.verilated_book`) and the documentation.
+
+- :class:`BookParams`: every capacity of the design (stocks, levels per side, order table,
+  top levels exported, undo log). Simulation builds use :data:`SIM_PARAMS`; a small card
+  uses smaller capacities (``bench/fmax.py``).
+- :data:`LEVEL_LAYOUT`: one price level, ``price``, ``shares`` and ``orders`` (0 orders = an
+  empty level).
+- :func:`update_layout`: the book-update record streamed after every event of a subscribed
+  stock, whatever its type: the stock's top ``N`` levels per side (best first), its flags
+  and the event's position in the feed (channel, MoldUDP64 sequence).
+- :func:`order_entry_layout`: one entry of the order table.
+
+Speculation: events are applied as they arrive, before their frame's verdict. The book
+builder passes every ``frame_end`` through to its ``update_end`` output, after the update
+records of that frame's events; ``commit = 0`` means the records since the previous
+``update_end`` are withdrawn, and the builder has rolled its own state (books, orders,
+locate codes learned from R, halted flags) back to what it was before them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from amaranth.lib import data
+from amaranth.utils import ceil_log2
+
+__all__ = ["BookParams", "SIM_PARAMS", "LEVEL_LAYOUT", "PRICE_BITS", "SHARES_BITS",
+           "ORDERS_BITS", "LOCATE_BITS", "update_layout", "order_entry_layout",
+           "top_side_layout"]
+
+PRICE_BITS = 32       # ITCH Price(4): an unsigned 32-bit count of 1/10,000 dollars
+SHARES_BITS = 32      # a level's total shares; ITCH's per-order shares are 32-bit too
+ORDERS_BITS = 16      # orders resting at one level
+LOCATE_BITS = 16      # ITCH stock locate
+
+LEVEL_LAYOUT = data.StructLayout({
+    "price": PRICE_BITS,
+    "shares": SHARES_BITS,
+    "orders": ORDERS_BITS,
+})
+
+
+@dataclass(frozen=True)
+class BookParams:
+    """Capacities of one book builder.
+
+    Attributes
+    ----------
+    slots : int
+        Stocks that can be subscribed at once (a power of two).
+    levels : int
+        Price levels held per side per stock: the full depth of a side must fit, or the
+        stock is flagged invalid (``level_overflow``).
+    top : int
+        Levels per side exported in every update record (at most ``levels``).
+    order_sets_log2 : int
+        The order table has ``2 ** order_sets_log2`` sets of ``order_ways`` entries; an
+        add whose set is full is dropped and its stock flagged (``order_overflow``).
+    order_ways : int
+        Entries per set, compared in parallel.
+    undo_depth : int
+        Book operations of one frame that can be rolled back on a withdraw; a longer
+        frame that is withdrawn flags every stock it could not restore.
+    """
+
+    slots: int = 256
+    levels: int = 512
+    top: int = 10
+    order_sets_log2: int = 14
+    order_ways: int = 4
+    undo_depth: int = 256
+
+    def __post_init__(self):
+        if self.slots < 2 or self.slots & (self.slots - 1):
+            raise ValueError(f"slots must be a power of two >= 2, not {self.slots}")
+        if not 1 <= self.top <= self.levels:
+            raise ValueError(f"top ({self.top}) must be between 1 and levels ({self.levels})")
+        if self.order_ways < 1 or self.order_sets_log2 < 1:
+            raise ValueError("the order table needs at least one way and two sets")
+        if self.undo_depth < 2 or self.undo_depth & (self.undo_depth - 1):
+            raise ValueError(f"undo_depth must be a power of two >= 2, not {self.undo_depth}")
+
+    @property
+    def slot_bits(self) -> int:
+        return ceil_log2(self.slots)
+
+    @property
+    def order_capacity(self) -> int:
+        return self.order_ways << self.order_sets_log2
+
+
+#: What simulation builds use: room for the deepest book of the test days (503 levels).
+SIM_PARAMS = BookParams()
+
+
+def order_entry_layout(params: BookParams) -> data.StructLayout:
+    """One order: the full 64-bit reference is the tag, so entries never alias."""
+    return data.StructLayout({
+        "valid": 1,
+        "ref": 64,
+        "slot": params.slot_bits,
+        "ask": 1,                 # 0 buy (bid side), 1 sell (ask side)
+        "price": PRICE_BITS,
+        "shares": 32,
+    })
+
+
+def top_side_layout(params: BookParams) -> data.ArrayLayout:
+    """The best ``top`` levels of one side, best first; empty levels are all zero."""
+    return data.ArrayLayout(LEVEL_LAYOUT, params.top)
+
+
+def update_layout(params: BookParams) -> data.StructLayout:
+    """The book-update record: one after every event of a subscribed stock."""
+    return data.StructLayout({
+        "slot": params.slot_bits,
+        "locate": LOCATE_BITS,
+        "type": 8,                # ITCH message type of the event (ASCII)
+        "channel": 3,
+        "sequence": 64,           # MoldUDP64 sequence number of the event
+        "invalid": 1,             # the stock's book is not exact: do not trade it
+        "halted": 1,              # the last H for the stock said anything but 'T'
+        "bids": top_side_layout(params),
+        "asks": top_side_layout(params),
+    })
