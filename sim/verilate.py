@@ -69,7 +69,34 @@ def to_verilog(component: wiring.Component, name: str, separator: str = "_") -> 
             continue
         # Direction None lets Amaranth infer it from which side drives the signal.
         ports[separator.join(map(str, path))] = (value, None)
-    return verilog.convert(component, name=name, ports=ports, emit_src=False)
+    with _no_zero_memory_init():
+        return verilog.convert(component, name=name, ports=ports, emit_src=False)
+
+
+@contextlib.contextmanager
+def _no_zero_memory_init() -> Iterator[None]:
+    """Leave out the initial contents of memories that start all zero.
+
+    Amaranth writes every row of every memory's initial value into the netlist, which for
+    the book builder's tables (a 64k-row locate map, a 16k-set order table, 512 book sides
+    of 40,960 bits) means minutes of conversion and tens of megabytes of Verilog of zeros.
+    Verilator starts every variable at zero anyway (``--x-initial fast``, the setting of
+    every build here), so a memory whose rows are all zero needs no initial block. Memories
+    with any non-zero row keep theirs.
+    """
+    from amaranth.back import rtlil
+
+    emit = rtlil.ModuleEmitter.emit_memory
+
+    def emit_unless_zero(self, cell_idx, cell):
+        if any(cell.init):
+            emit(self, cell_idx, cell)
+
+    rtlil.ModuleEmitter.emit_memory = emit_unless_zero
+    try:
+        yield
+    finally:
+        rtlil.ModuleEmitter.emit_memory = emit
 
 
 @contextlib.contextmanager

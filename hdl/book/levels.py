@@ -17,7 +17,7 @@ combinational pass whatever the depth:
 
 from __future__ import annotations
 
-from amaranth import Const, Mux, Signal, signed
+from amaranth import Cat, Const, Mux, Signal, signed
 from amaranth.lib import data
 
 from hdl.book.layouts import LEVEL_LAYOUT, PRICE_BITS
@@ -86,19 +86,20 @@ def apply_delta(m, name: str, old, ask, delta, levels: int):
         overflow.eq(insert & occupied[levels - 1]),
         missing.eq(delta.enable & ~found & (delta.orders != 1)),
     ]
+    # One signal per entry, each a plain mux: assigning slices of one wide signal under
+    # conditions makes the netlist tools slow (they split it bit by bit).
     empty = Const(0, LEVEL_LAYOUT.size)
+    entries = []
     for i in range(levels):
         below = old[i + 1].as_value() if i + 1 < levels else empty
         above = old[i - 1].as_value() if i > 0 else empty
         first_worse = ~better[i] & (better[i - 1] if i > 0 else 1)
-        with m.If(modify & match[i]):
-            m.d.comb += new[i].eq(changed)
-        with m.Elif(remove & ~better[i]):
-            m.d.comb += new[i].eq(below)
-        with m.Elif(insert & first_worse):
-            m.d.comb += new[i].eq(created)
-        with m.Elif(insert & ~better[i]):
-            m.d.comb += new[i].eq(above)
-        with m.Else():
-            m.d.comb += new[i].eq(old[i])
+        entry = Signal(LEVEL_LAYOUT.size, name=f"{name}_entry{i}")
+        m.d.comb += entry.eq(
+            Mux(modify & match[i], changed.as_value(),
+                Mux(remove & ~better[i], below,
+                    Mux(insert & first_worse, created.as_value(),
+                        Mux(insert & ~better[i], above, old[i].as_value())))))
+        entries.append(entry)
+    m.d.comb += new.eq(Cat(*entries))
     return new, overflow, missing
