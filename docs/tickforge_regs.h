@@ -163,7 +163,7 @@
 #define TICKFORGE_MOLD_VERSION                           0x00000204u  /* RO: Block register-layout version. */
 #define TICKFORGE_MOLD_VERSION_RESET                     0x00000001u
 #define TICKFORGE_MOLD_NEXT                              0x00000208u  /* RO: Byte address of the next block header; 0 if last. */
-#define TICKFORGE_MOLD_NEXT_RESET                        0x00000000u
+#define TICKFORGE_MOLD_NEXT_RESET                        0x00000400u
 #define TICKFORGE_MOLD_CH0_SESSION_0                     0x0000020Cu  /* RW: Channel 0: required session, bytes 0..3 (byte 0 in bits 31..24); all spaces or zeros = learn. */
 #define TICKFORGE_MOLD_CH0_SESSION_0_RESET               0x00000000u
 #define TICKFORGE_MOLD_CH0_SESSION_1                     0x00000210u  /* RW: Channel 0: required session, bytes 4..7 (byte 0 in bits 31..24); all spaces or zeros = learn. */
@@ -356,5 +356,92 @@
 #define TICKFORGE_MOLD_MSGS_I_RESET                      0x00000000u
 #define TICKFORGE_MOLD_MSGS_N                            0x00000348u  /* RO: Delivered Retail Price Improvement Indicator ('N') events. */
 #define TICKFORGE_MOLD_MSGS_N_RESET                      0x00000000u
+
+/* Block book: Order-book builder: subscriptions by ticker, per-stock status, capacities and counters. */
+#define TICKFORGE_BOOK_BASE                              0x00000400u
+#define TICKFORGE_BOOK_BLOCK_TYPE                        0x424F4F4Bu
+#define TICKFORGE_BOOK_BLOCK_VERSION                     1u
+#define TICKFORGE_BOOK_TYPE                              0x00000400u  /* RO: Block type identifier. */
+#define TICKFORGE_BOOK_TYPE_RESET                        0x424F4F4Bu
+#define TICKFORGE_BOOK_VERSION                           0x00000404u  /* RO: Block register-layout version. */
+#define TICKFORGE_BOOK_VERSION_RESET                     0x00000001u
+#define TICKFORGE_BOOK_NEXT                              0x00000408u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_BOOK_NEXT_RESET                        0x00000000u
+#define TICKFORGE_BOOK_SUB_SLOT                          0x0000040Cu  /* RW: Slot that commands and slot_status refer to. */
+#define TICKFORGE_BOOK_SUB_SLOT_RESET                    0x00000000u
+#define TICKFORGE_BOOK_SUB_TICKER_0                      0x00000410u  /* RW: Ticker bytes 0..3 (byte 0 in bits 31..24), space padded. */
+#define TICKFORGE_BOOK_SUB_TICKER_0_RESET                0x00000000u
+#define TICKFORGE_BOOK_SUB_TICKER_1                      0x00000414u  /* RW: Ticker bytes 4..7 (byte 4 in bits 31..24), space padded. */
+#define TICKFORGE_BOOK_SUB_TICKER_1_RESET                0x00000000u
+#define TICKFORGE_BOOK_SUB_LOCATE                        0x00000418u  /* RW: Locate code for set_locate. */
+#define TICKFORGE_BOOK_SUB_LOCATE_RESET                  0x00000000u
+#define TICKFORGE_BOOK_COMMAND                           0x0000041Cu  /* W1S: Commands on slot sub_slot; write 1 to a bit. */
+#define TICKFORGE_BOOK_COMMAND_RESET                     0x00000000u
+#define TICKFORGE_BOOK_COMMAND_SUBSCRIBE_SHIFT           0u
+#define TICKFORGE_BOOK_COMMAND_SUBSCRIBE_MASK            0x00000001u  /* Follow the ticker in sub_ticker; locate from R. */
+#define TICKFORGE_BOOK_COMMAND_UNSUBSCRIBE_SHIFT         1u
+#define TICKFORGE_BOOK_COMMAND_UNSUBSCRIBE_MASK          0x00000002u  /* Forget the slot's ticker and locate. */
+#define TICKFORGE_BOOK_COMMAND_SET_LOCATE_SHIFT          2u
+#define TICKFORGE_BOOK_COMMAND_SET_LOCATE_MASK           0x00000004u  /* Map locate sub_locate to the slot. */
+#define TICKFORGE_BOOK_COMMAND_RESET_BOOK_SHIFT          3u
+#define TICKFORGE_BOOK_COMMAND_RESET_BOOK_MASK           0x00000008u  /* Empty the slot's book and clear its invalid flag. */
+#define TICKFORGE_BOOK_SLOT_STATUS                       0x00000420u  /* RO: State of slot sub_slot. */
+#define TICKFORGE_BOOK_SLOT_STATUS_RESET                 0x00000000u
+#define TICKFORGE_BOOK_SLOT_STATUS_SUBSCRIBED_SHIFT      0u
+#define TICKFORGE_BOOK_SLOT_STATUS_SUBSCRIBED_MASK       0x00000001u  /* A ticker is set. */
+#define TICKFORGE_BOOK_SLOT_STATUS_MAPPED_SHIFT          1u
+#define TICKFORGE_BOOK_SLOT_STATUS_MAPPED_MASK           0x00000002u  /* A locate code maps to the slot. */
+#define TICKFORGE_BOOK_SLOT_STATUS_INVALID_SHIFT         2u
+#define TICKFORGE_BOOK_SLOT_STATUS_INVALID_MASK          0x00000004u  /* The book is not exact: do not trade the stock. */
+#define TICKFORGE_BOOK_SLOT_STATUS_HALTED_SHIFT          3u
+#define TICKFORGE_BOOK_SLOT_STATUS_HALTED_MASK           0x00000008u  /* The last H message said anything but 'T'. */
+#define TICKFORGE_BOOK_SLOT_STATUS_BUSY_SHIFT            4u
+#define TICKFORGE_BOOK_SLOT_STATUS_BUSY_MASK             0x00000010u  /* A command is still being carried out. */
+#define TICKFORGE_BOOK_SLOT_STATUS_LOCATE_SHIFT          16u
+#define TICKFORGE_BOOK_SLOT_STATUS_LOCATE_MASK           0xFFFF0000u  /* The mapped locate code. */
+#define TICKFORGE_BOOK_CAP_SLOTS                         0x00000424u  /* RO: Capacity: stocks. */
+#define TICKFORGE_BOOK_CAP_SLOTS_RESET                   0x00000100u
+#define TICKFORGE_BOOK_CAP_LEVELS                        0x00000428u  /* RO: Capacity: price levels per side per stock. */
+#define TICKFORGE_BOOK_CAP_LEVELS_RESET                  0x00000200u
+#define TICKFORGE_BOOK_CAP_ORDERS                        0x0000042Cu  /* RO: Capacity: live orders (sets x ways). */
+#define TICKFORGE_BOOK_CAP_ORDERS_RESET                  0x00010000u
+#define TICKFORGE_BOOK_TOP_LEVELS                        0x00000430u  /* RO: Levels per side in each update record. */
+#define TICKFORGE_BOOK_TOP_LEVELS_RESET                  0x0000000Au
+#define TICKFORGE_BOOK_EVENTS                            0x00000434u  /* RO: Events received from the feed handler (including later withdrawn ones). */
+#define TICKFORGE_BOOK_EVENTS_RESET                      0x00000000u
+#define TICKFORGE_BOOK_DISCARDED                         0x00000438u  /* RO: Events of stocks that are not subscribed, dropped in their first cycle. */
+#define TICKFORGE_BOOK_DISCARDED_RESET                   0x00000000u
+#define TICKFORGE_BOOK_UPDATES                           0x0000043Cu  /* RO: Update records emitted (one per event of a subscribed stock). */
+#define TICKFORGE_BOOK_UPDATES_RESET                     0x00000000u
+#define TICKFORGE_BOOK_APPLIED                           0x00000440u  /* RO: Book-changing events (A F E C X D U) applied exactly. */
+#define TICKFORGE_BOOK_APPLIED_RESET                     0x00000000u
+#define TICKFORGE_BOOK_UNKNOWN_REFS                      0x00000444u  /* RO: E C X D U naming an order that is not in the table; nothing changed. */
+#define TICKFORGE_BOOK_UNKNOWN_REFS_RESET                0x00000000u
+#define TICKFORGE_BOOK_OVEREXECUTIONS                    0x00000448u  /* RO: E C X for more shares than the order had; the order was removed. */
+#define TICKFORGE_BOOK_OVEREXECUTIONS_RESET              0x00000000u
+#define TICKFORGE_BOOK_DUPLICATE_ADDS                    0x0000044Cu  /* RO: A F U adding a reference that is live; the stock is flagged. */
+#define TICKFORGE_BOOK_DUPLICATE_ADDS_RESET              0x00000000u
+#define TICKFORGE_BOOK_CROSSED                           0x00000450u  /* RO: Book changes after which the stock's best bid >= best ask. */
+#define TICKFORGE_BOOK_CROSSED_RESET                     0x00000000u
+#define TICKFORGE_BOOK_ORDER_OVERFLOW                    0x00000454u  /* RO: Adds dropped because their order-table set was full; stock flagged. */
+#define TICKFORGE_BOOK_ORDER_OVERFLOW_RESET              0x00000000u
+#define TICKFORGE_BOOK_LEVEL_OVERFLOW                    0x00000458u  /* RO: Level inserts beyond the per-side capacity; stock flagged. */
+#define TICKFORGE_BOOK_LEVEL_OVERFLOW_RESET              0x00000000u
+#define TICKFORGE_BOOK_MISSING_LEVEL                     0x0000045Cu  /* RO: Order changes whose price level was not in the book; stock flagged. */
+#define TICKFORGE_BOOK_MISSING_LEVEL_RESET               0x00000000u
+#define TICKFORGE_BOOK_BAD_SIDE                          0x00000460u  /* RO: A F with a side other than B or S; dropped. */
+#define TICKFORGE_BOOK_BAD_SIDE_RESET                    0x00000000u
+#define TICKFORGE_BOOK_INVALIDATIONS                     0x00000464u  /* RO: Times a stock was flagged invalid. */
+#define TICKFORGE_BOOK_INVALIDATIONS_RESET               0x00000000u
+#define TICKFORGE_BOOK_WITHDRAWN                         0x00000468u  /* RO: update_end records with commit = 0 (frames rolled back). */
+#define TICKFORGE_BOOK_WITHDRAWN_RESET                   0x00000000u
+#define TICKFORGE_BOOK_ROLLED_BACK                       0x0000046Cu  /* RO: Book operations undone by withdrawn frames. */
+#define TICKFORGE_BOOK_ROLLED_BACK_RESET                 0x00000000u
+#define TICKFORGE_BOOK_UNDO_OVERFLOW                     0x00000470u  /* RO: Withdrawn frames longer than the undo log; all stocks flagged. */
+#define TICKFORGE_BOOK_UNDO_OVERFLOW_RESET               0x00000000u
+#define TICKFORGE_BOOK_INPUT_OVERFLOW                    0x00000474u  /* RO: Events lost because the input queue was full; all stocks flagged. */
+#define TICKFORGE_BOOK_INPUT_OVERFLOW_RESET              0x00000000u
+#define TICKFORGE_BOOK_LIVE_ORDERS                       0x00000478u  /* RO: Orders in the table now (not a counter: a gauge). */
+#define TICKFORGE_BOOK_LIVE_ORDERS_RESET                 0x00000000u
 
 #endif /* TICKFORGE_REGS_H */

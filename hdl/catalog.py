@@ -31,6 +31,13 @@ def _feed_handler():
     return FeedHandler()
 
 
+def _book_builder():
+    from hdl.book.builder import BookBuilder
+    from hdl.book.layouts import ECP5_PARAMS
+
+    return BookBuilder(ECP5_PARAMS)
+
+
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
     "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "
@@ -38,4 +45,6 @@ COMPONENTS = {
     "mold_itch": (_mold_itch, "feed handler stage 2: MoldUDP64 sequencing, A/B "
                   "arbitration, ITCH framing and decode"),
     "feed": (_feed_handler, "the whole feed handler (both stages, register ports open)"),
+    "book": (_book_builder, "order-book builder with the capacities that fit an ECP5-85 "
+             "(hdl.book.layouts.ECP5_PARAMS)"),
 }

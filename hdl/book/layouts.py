@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from amaranth.lib import data
 from amaranth.utils import ceil_log2
 
-__all__ = ["BookParams", "SIM_PARAMS", "LEVEL_LAYOUT", "PRICE_BITS", "SHARES_BITS",
+__all__ = ["BookParams", "SIM_PARAMS", "ECP5_PARAMS", "LEVEL_LAYOUT", "PRICE_BITS", "SHARES_BITS",
            "ORDERS_BITS", "LOCATE_BITS", "update_layout", "order_entry_layout",
            "top_side_layout"]
 
@@ -94,6 +94,11 @@ class BookParams:
 
 #: What simulation builds use: room for the deepest book of the test days (503 levels).
 SIM_PARAMS = BookParams()
+
+#: What fits an ECP5-85 next to the feed handler (208 block RAMs of 18 kbit): 16 stocks of
+#: 16 levels a side, the top 10 exported, 1,024 orders.
+ECP5_PARAMS = BookParams(slots=16, levels=16, top=10, order_sets_log2=9, order_ways=2,
+                         undo_depth=64)
 
 
 def order_entry_layout(params: BookParams) -> data.StructLayout:
