@@ -1,35 +1,51 @@
-// Streaming Verilator harness for the feed handler top (Vfeed: `--prefix Vfeed`).
+// Streaming Verilator harness for any top with one input stream and some output streams
+// (the feed handler's FeedTop, FeedBookTop, book-only test tops), built with `--prefix Vtop`.
 //
-// One run: reset, apply AXI4-Lite register writes, stream rx beats one per cycle from a job
-// file, record every output record, then read registers back. The layouts of the packed
-// payloads are not known here: Python packs rx_payload words and unpacks outputs from the
-// Amaranth layouts, so this file never needs to change when a layout does.
+// The top's streams are not named here: Python writes `tb_ports.h` from the component's
+// signature (sim/harness_ports.py) with
+//   TB_INPUT                 the input stream driven one payload per cycle (`rx`, ...),
+//   TB_OUTPUTS(X)            X(name) per output stream, in kind order (kind 0, 1, ...),
+//   TB_READY_OUTPUTS(X)      output streams that have a ready (held at 1),
+//   TB_HAS_AXIL              1 if the top has the AXI4-Lite register bus `s_axil`.
+// Payload layouts are not known here either: Python packs input words and unpacks outputs
+// from the Amaranth layouts, so this file never changes when a layout does.
+//
+// One run: reset, register operations, stream the input rows one per cycle, drain, read
+// registers back.
 //
 // Job file (little-endian u32 words unless noted):
-//   magic "TFJB", version 1,
-//   n_writes, n_writes x (address, value),
+//   magic "TFJB", version 2, record_mask (bit k: record output kind k),
+//   n_ops, n_ops x (op, a, b, c): op 1 write value b to address a; op 2 read address a
+//     until (value & b) == c; op 3 run a idle cycles,
 //   n_reads, n_reads x address,
-//   rx_words, drain_cycles, n_cycles (u64), n_cycles x (valid, rx_words payload words).
-// Output file: magic "TFOU", version 1, record_words, words per kind (events, frame_end,
-//   gaps), then records of record_words u32: cycle (i64, 2 words; 0 = first rx record),
-//   kind (1 event, 2 frame_end, 3 gap), pad, payload words (zero-filled to the widest).
-//   Within one cycle the order is events, frame_end, gaps.
-// Readback file: n_reads x (address, value, resp), then the total cycles run (u64).
+//   in_words, drain_cycles, n_cycles (u64), n_cycles x (valid, in_words payload words).
+// Output directory:
+//   header.bin: magic "TFOU", version 2, n_kinds, then per kind: payload words, records
+//     written (u64), name length in bytes, name (zero-padded to whole words);
+//   <name>.bin per recorded kind: records of (cycle (i64, 2 words; 0 = first input row),
+//     payload words). Records of one cycle are in kind order, so the order of all records
+//     is the order of (cycle, kind).
+//   readback.bin: n_reads x (address, value, resp), then the total cycles run (u64).
 //
-// Usage: feed_tb JOB OUT READBACK
+// Usage: feed_tb JOB OUTDIR
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "Vfeed.h"
+#include "Vtop.h"
+#include "tb_ports.h"
 #include "verilated.h"
+
+#define TB_CAT_(a, b) a##b
+#define TB_CAT(a, b) TB_CAT_(a, b)
+#define TB_IN(suffix) TB_CAT(TB_INPUT, suffix)
 
 namespace {
 
@@ -80,19 +96,32 @@ uint32_t read_u32(FILE* f) {
 
 void write_u32(FILE* f, uint32_t v) { std::fwrite(&v, 4, 1, f); }
 
-using RxT = Bare<decltype(std::declval<Vfeed>().rx_payload)>;
-using EvT = Bare<decltype(std::declval<Vfeed>().events_payload)>;
-using FeT = Bare<decltype(std::declval<Vfeed>().frame_end_payload)>;
-using GapT = Bare<decltype(std::declval<Vfeed>().gaps_payload)>;
-constexpr uint32_t kRxWords = word_count<RxT>();
-constexpr uint32_t kKindWords[3] = {word_count<EvT>(), word_count<FeT>(), word_count<GapT>()};
-constexpr uint32_t kMaxWords = std::max({kKindWords[0], kKindWords[1], kKindWords[2]});
-constexpr uint32_t kRecordWords = 4 + kMaxWords;
+#define TB_PAYLOAD_T(name) Bare<decltype(std::declval<Vtop>().name##_payload)>
+#define TB_COUNT(name) +1
+#define TB_WORDS(name) word_count<TB_PAYLOAD_T(name)>(),
+#define TB_NAME(name) #name,
+
+using InT = Bare<decltype(std::declval<Vtop>().TB_IN(_payload))>;
+constexpr uint32_t kInWords = word_count<InT>();
+constexpr int kKinds = 0 TB_OUTPUTS(TB_COUNT);
+constexpr uint32_t kKindWords[kKinds] = {TB_OUTPUTS(TB_WORDS)};
+const char* const kKindNames[kKinds] = {TB_OUTPUTS(TB_NAME)};
+constexpr uint32_t kMaxWords = [] {
+    uint32_t most = 0;
+    for (uint32_t words : kKindWords) most = words > most ? words : most;
+    return most;
+}();
 constexpr int kHandshakeLimit = 1000;
+constexpr int kPollLimit = 100000;
 
 class Bench {
   public:
-    Bench(VerilatedContext* context, FILE* out) : top_(new Vfeed{context}), out_(out) {}
+    Bench(VerilatedContext* context, std::vector<FILE*> outs)
+        : top_(new Vtop{context}), outs_(std::move(outs)), counts_(kKinds, 0) {
+#define TB_SET_READY(name) top_->name##_ready = 1;
+        TB_READY_OUTPUTS(TB_SET_READY)
+#undef TB_SET_READY
+    }
     ~Bench() { top_->final(); }
 
     // Inputs for the coming edge are set by the caller; settle() evaluates the cycle's
@@ -114,12 +143,13 @@ class Bench {
 
     void reset() {
         top_->rst = 1;
-        top_->rx_valid = 0;
+        top_->TB_IN(_valid) = 0;
         for (int i = 0; i < 4; ++i) cycle();
         top_->rst = 0;
         cycle();
     }
 
+#if TB_HAS_AXIL
     void write(uint32_t address, uint32_t value) {
         top_->s_axil_awaddr = address;
         top_->s_axil_awvalid = 1;
@@ -174,80 +204,135 @@ class Bench {
         }
         top_->s_axil_rready = 0;
     }
+#else
+    void write(uint32_t, uint32_t) { fail("the top has no s_axil register bus"); }
+    void read(uint32_t, uint32_t*, uint32_t*) { fail("the top has no s_axil register bus"); }
+#endif
 
-    void set_rx(uint32_t valid, const uint32_t* words) {
-        top_->rx_valid = valid;
-        put_words(top_->rx_payload, words);
+    void poll(uint32_t address, uint32_t mask, uint32_t expect) {
+        for (int i = 0;; ++i) {
+            if (i == kPollLimit) fail("a polled register never reached its value");
+            uint32_t value = 0, resp = 0;
+            read(address, &value, &resp);
+            if (resp) fail("a polled register answered with an error");
+            if ((value & mask) == expect) return;
+        }
+    }
+
+    void set_input(uint32_t valid, const uint32_t* words) {
+        top_->TB_IN(_valid) = valid;
+        put_words(top_->TB_IN(_payload), words);
     }
 
     void start_stream() { origin_ = cycle_; }
     uint64_t cycles() const { return cycle_; }
+    uint64_t count(int kind) const { return counts_[kind]; }
 
   private:
     void record() {
-        if (top_->events_valid) emit(1, top_->events_payload);
-        if (top_->frame_end_valid) emit(2, top_->frame_end_payload);
-        if (top_->gaps_valid) emit(3, top_->gaps_payload);
+        int kind = 0;
+#define TB_RECORD(name) \
+    if (outs_[kind] && top_->name##_valid) emit(kind, top_->name##_payload); \
+    ++kind;
+        TB_OUTPUTS(TB_RECORD)
+#undef TB_RECORD
     }
 
     template <typename T>
-    void emit(uint32_t kind, const T& payload) {
-        uint32_t words[kRecordWords] = {};
+    void emit(int kind, const T& payload) {
+        uint32_t words[2 + kMaxWords];
         const int64_t at = int64_t(cycle_) - int64_t(origin_);
         std::memcpy(words, &at, sizeof at);
-        words[2] = kind;
-        get_words(payload, words + 4);
-        std::fwrite(words, 4, kRecordWords, out_);
+        get_words(payload, words + 2);
+        std::fwrite(words, 4, 2 + kKindWords[kind], outs_[kind]);
+        ++counts_[kind];
     }
 
-    std::unique_ptr<Vfeed> top_;
-    FILE* out_;
+    std::unique_ptr<Vtop> top_;
+    std::vector<FILE*> outs_;
+    std::vector<uint64_t> counts_;
     uint64_t cycle_ = 0;
     uint64_t origin_ = 0;
 };
 
+FILE* open_or_fail(const std::string& path, const char* mode) {
+    FILE* f = std::fopen(path.c_str(), mode);
+    if (!f) fail(("cannot open " + path).c_str());
+    return f;
+}
+
+void write_header(const std::string& path, const Bench& bench) {
+    FILE* header = open_or_fail(path, "wb");
+    write_u32(header, 0x554F4654u);  // "TFOU"
+    write_u32(header, 2);
+    write_u32(header, kKinds);
+    for (int kind = 0; kind < kKinds; ++kind) {
+        const uint64_t count = bench.count(kind);
+        const uint32_t length = uint32_t(std::strlen(kKindNames[kind]));
+        write_u32(header, kKindWords[kind]);
+        write_u32(header, uint32_t(count));
+        write_u32(header, uint32_t(count >> 32));
+        write_u32(header, length);
+        char name[256] = {};
+        std::memcpy(name, kKindNames[kind], length);
+        std::fwrite(name, 1, (length + 3) / 4 * 4, header);
+    }
+    std::fclose(header);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) fail("usage: feed_tb JOB OUT READBACK");
-    FILE* job = std::fopen(argv[1], "rb");
-    FILE* out = std::fopen(argv[2], "wb");
-    FILE* readback = std::fopen(argv[3], "wb");
-    if (!job || !out || !readback) fail("cannot open the job, output or readback file");
-    static char job_buffer[1 << 20], out_buffer[1 << 20];
+    if (argc != 3) fail("usage: feed_tb JOB OUTDIR");
+    const std::string dir = argv[2];
+    FILE* job = open_or_fail(argv[1], "rb");
+    static char job_buffer[1 << 20];
     std::setvbuf(job, job_buffer, _IOFBF, sizeof job_buffer);
-    std::setvbuf(out, out_buffer, _IOFBF, sizeof out_buffer);
 
-    if (read_u32(job) != 0x424A4654u || read_u32(job) != 1) fail("not a version 1 job file");
-    std::vector<uint32_t> writes(2 * read_u32(job));
-    for (auto& w : writes) w = read_u32(job);
+    if (read_u32(job) != 0x424A4654u || read_u32(job) != 2) fail("not a version 2 job file");
+    const uint32_t record_mask = read_u32(job);
+    std::vector<uint32_t> ops(4 * read_u32(job));
+    for (auto& w : ops) w = read_u32(job);
     std::vector<uint32_t> reads(read_u32(job));
     for (auto& r : reads) r = read_u32(job);
-    if (read_u32(job) != kRxWords) fail("rx_payload width differs from the model's");
+    if (read_u32(job) != kInWords) fail("input payload width differs from the model's");
     const uint32_t drain = read_u32(job);
     uint64_t n_cycles = read_u32(job);
     n_cycles |= uint64_t(read_u32(job)) << 32;
 
-    write_u32(out, 0x554F4654u);  // "TFOU"
-    write_u32(out, 1);
-    write_u32(out, kRecordWords);
-    for (uint32_t words : kKindWords) write_u32(out, words);
+    std::vector<FILE*> outs(kKinds, nullptr);
+    std::vector<std::unique_ptr<char[]>> buffers;
+    for (int kind = 0; kind < kKinds; ++kind) {
+        if (!(record_mask >> kind & 1)) continue;
+        outs[kind] = open_or_fail(dir + "/" + kKindNames[kind] + ".bin", "wb");
+        buffers.emplace_back(new char[1 << 20]);
+        std::setvbuf(outs[kind], buffers.back().get(), _IOFBF, 1 << 20);
+    }
 
     auto context = std::make_unique<VerilatedContext>();
     context->commandArgs(argc, argv);
-    Bench bench(context.get(), out);
+    Bench bench(context.get(), outs);
     bench.reset();
-    for (size_t i = 0; i < writes.size(); i += 2) bench.write(writes[i], writes[i + 1]);
+    for (size_t i = 0; i < ops.size(); i += 4) {
+        switch (ops[i]) {
+            case 1: bench.write(ops[i + 1], ops[i + 2]); break;
+            case 2: bench.poll(ops[i + 1], ops[i + 2], ops[i + 3]); break;
+            case 3: for (uint32_t c = 0; c < ops[i + 1]; ++c) bench.cycle(); break;
+            default: fail("unknown register operation in the job file");
+        }
+    }
     bench.start_stream();
-    uint32_t record[1 + kRxWords];
+    uint32_t row[1 + kInWords];
     for (uint64_t c = 0; c < n_cycles; ++c) {
-        if (std::fread(record, 4, 1 + kRxWords, job) != 1 + kRxWords) fail("rx records truncated");
-        bench.set_rx(record[0], record + 1);
+        if (std::fread(row, 4, 1 + kInWords, job) != 1 + kInWords) fail("input rows truncated");
+        bench.set_input(row[0], row + 1);
         bench.cycle();
     }
-    const uint32_t idle[kRxWords] = {};
-    bench.set_rx(0, idle);
+    const uint32_t idle[kInWords] = {};
+    bench.set_input(0, idle);
     for (uint32_t c = 0; c < drain; ++c) bench.cycle();
+
+    FILE* readback = open_or_fail(dir + "/readback.bin", "wb");
     for (uint32_t address : reads) {
         uint32_t value = 0, resp = 0;
         bench.read(address, &value, &resp);
@@ -257,8 +342,10 @@ int main(int argc, char** argv) {
     }
     const uint64_t total = bench.cycles();
     std::fwrite(&total, 8, 1, readback);
-    std::fclose(job);
-    std::fclose(out);
     std::fclose(readback);
+    std::fclose(job);
+    for (FILE* f : outs)
+        if (f) std::fclose(f);
+    write_header(dir + "/header.bin", bench);
     return 0;
 }
