@@ -69,8 +69,8 @@ class BookParams:
     slots: int = 256
     levels: int = 512
     top: int = 10
-    order_sets_log2: int = 14
-    order_ways: int = 4
+    order_sets_log2: int = 13
+    order_ways: int = 8
     undo_depth: int = 256
 
     def __post_init__(self):
