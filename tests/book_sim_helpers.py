@@ -260,16 +260,16 @@ def frame_steps(rows: list[tuple], commit: bool = True, spacing: int = 2) -> lis
     """The events of ``rows`` (see :func:`numbered`) one every ``spacing`` (>= 2) cycles,
     their frame_end in the cycle after the last one.
 
-    A frame_end passes through the builder's input queue and then takes its input stage
-    for a cycle, so one extra idle cycle follows it; without it the next event would wait
-    a cycle.
+    The frame_end takes the input stage in the cycle in which a book event may not follow
+    the previous one, so the next frame's first event still comes ``spacing`` cycles after
+    the last one: a frame boundary costs the builder nothing.
     """
     steps = []
     for event, channel, sequence in rows:
         steps.append(Step(event=event_payload(event[0], channel, sequence)))
         steps += [Step() for _ in range(spacing - 1)]
     steps[-1].end = commit
-    return steps + [Step()]
+    return steps
 
 
 def event_steps(events, spacing: int = 2, frames: list[int] | None = None) -> list[Step]:

@@ -141,7 +141,8 @@ class BookBuilder(wiring.Component):
         head_valid = Signal()
         take = Signal()                  # A0 consumes (part of) the head this cycle
         event_done = Signal()            # the head's event went, its end has not
-        bypass = ~queue.r_rdy & arriving & ~incoming.has_end
+        # An item with an event and a verdict takes A0 twice, so it waits in the queue.
+        bypass = ~queue.r_rdy & arriving & ~(incoming.has_event & incoming.has_end)
         m.d.comb += [
             head.eq(Mux(queue.r_rdy, queue.r_data, incoming)),
             head_valid.eq(queue.r_rdy | bypass),
@@ -215,8 +216,9 @@ class BookBuilder(wiring.Component):
         mode = Signal(range(4))          # 0 run, 1 roll back B, 2 roll back A, 3 command
         command_pending = Signal()
         withdrawing = a1.valid & a1.is_end & ~a1.commit
-        m.d.comb += take.eq(head_valid & (mode == 0) & ~book_op & ~command_pending
-                            & ~withdrawing)
+        # (a verdict may follow a book event at once: it never reaches B0's tables)
+        m.d.comb += take.eq(head_valid & (mode == 0) & (~book_op | ~doing_event)
+                            & ~command_pending & ~withdrawing)
 
         alog_layout = _alog_layout(p)
         m.submodules.alog = alog = Memory(shape=alog_layout, depth=p.undo_depth, init=[])
@@ -260,8 +262,14 @@ class BookBuilder(wiring.Component):
         m.d.sync += [b1.injected.eq(a1.injected), b1.op.eq(a1.op), b1.op.slot.eq(slot),
                      b1.meta.eq(a1.meta), b1.index0.eq(order_r0.addr),
                      b1.index1.eq(order_r1.addr)]
-        m.d.sync += [self.update_end.valid.eq(a1.valid & a1.is_end),
-                     self.update_end.payload.commit.eq(a1.commit)]
+        # A verdict leaves 3 cycles after A1, as a record does after B0, so it always
+        # follows the records of its frame's events (even one that was in B0 the cycle
+        # before it).
+        end_delay = [Signal(2, name=f"end_delay{i}") for i in range(2)]
+        m.d.sync += [end_delay[0].eq(Cat(a1.valid & a1.is_end, a1.commit)),
+                     end_delay[1].eq(end_delay[0]),
+                     self.update_end.valid.eq(end_delay[1][0]),
+                     self.update_end.payload.commit.eq(end_delay[1][1])]
 
         # ---------------------------------------------------------------- B1
         op = b1.op
@@ -395,6 +403,9 @@ class BookBuilder(wiring.Component):
         undo_w, undo_r = undo_log.write_port(), undo_log.read_port()
         undo_count = Signal(range(p.undo_depth + 1))
         undo_lost = Signal()
+        undo_lost_now = Signal()         # including an entry that does not fit this cycle
+        m.d.comb += undo_lost_now.eq(undo_lost | (forward & undo_push
+                                                  & (undo_count == p.undo_depth)))
         with m.If(forward & undo_push):
             with m.If(undo_count == p.undo_depth):
                 m.d.sync += undo_lost.eq(1)
@@ -476,13 +487,14 @@ class BookBuilder(wiring.Component):
 
         # ---------------------------------------------------------------- verdicts, commands
         self._sequencer(m, p, a1, mode, command_pending, inject, injection, poison_all,
-                        undo_r, undo_count, undo_lost, alog_r, alog_count, alog_lost,
-                        subs, count)
+                        undo_r, undo_count, undo_lost, undo_lost_now, alog_r, alog_count,
+                        alog_lost, subs, count)
         self._slot_status(m, p, subs, invalid, command_pending, mode)
         return m
 
     def _sequencer(self, m, p, a1, mode, command_pending, inject, injection, poison_all,
-                   undo_r, undo_count, undo_lost, alog_r, alog_count, alog_lost, subs, count):
+                   undo_r, undo_count, undo_lost, undo_lost_now, alog_r, alog_count, alog_lost,
+                   subs, count):
         """Frame verdicts (commit, roll back) and host commands, which take over A0."""
         regs = self.regs
         phase = Signal(range(8))
@@ -492,8 +504,8 @@ class BookBuilder(wiring.Component):
                              alog_lost.eq(0)]
             with m.Else():
                 count("withdrawn")
-                count("undo_overflow", undo_lost | alog_lost)
-                m.d.comb += poison_all.eq(undo_lost | alog_lost)
+                count("undo_overflow", undo_lost_now | alog_lost)
+                m.d.comb += poison_all.eq(undo_lost_now | alog_lost)
                 m.d.sync += [mode.eq(1), phase.eq(0), undo_lost.eq(0), alog_lost.eq(0)]
 
         # Host commands: latched on the W1S pulse, carried out when A0 is handed over.
