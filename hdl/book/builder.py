@@ -251,8 +251,11 @@ class BookBuilder(wiring.Component):
                                               depth=1 << p.order_sets_log2, init=[])
         order_w0, order_w1 = orders.write_port(), orders.write_port()
         order_r0, order_r1 = orders.read_port(), orders.read_port()
+        # Tables are read only for the event that will use the data (block RAM read
+        # enables: kilobit-wide rows do not toggle on idle cycles).
         m.d.comb += [order_r0.addr.eq(set_index(a1.op.ref, p)),
-                     order_r1.addr.eq(set_index(a1.op.new_ref, p))]
+                     order_r1.addr.eq(set_index(a1.op.new_ref, p)),
+                     order_r0.en.eq(book_op), order_r1.en.eq(book_op)]
 
         b1 = Signal(data.StructLayout({
             "valid": 1, "injected": 1, "op": op_shape, "meta": _meta_layout(),
@@ -421,7 +424,8 @@ class BookBuilder(wiring.Component):
         tops_shape = data.StructLayout({"bids": top_side_layout(p), "asks": top_side_layout(p)})
         m.submodules.tops = tops = Memory(shape=tops_shape, depth=p.slots, init=[])
         tops_w, tops_r = tops.write_port(), tops.read_port()
-        m.d.comb += [side_r.addr.eq(Cat(side_ask, side_slot)), tops_r.addr.eq(side_slot)]
+        m.d.comb += [side_r.addr.eq(Cat(side_ask, side_slot)), tops_r.addr.eq(side_slot),
+                     side_r.en.eq(b1.valid), tops_r.en.eq(b1.valid)]
 
         b2 = Signal(data.StructLayout({
             "valid": 1, "injected": 1, "slot": p.slot_bits, "ask": 1, "reset": 1,
