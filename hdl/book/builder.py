@@ -28,13 +28,20 @@ be restored (undo log overflow, input queue overflow) flags every stock invalid.
 
 from __future__ import annotations
 
-from amaranth import Cat, Const, Module, Mux, Signal
+from amaranth import Cat, Module, Mux, Signal
 from amaranth.lib import data, fifo, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
-from hdl.book.layouts import (LEVEL_LAYOUT, LOCATE_BITS, SIM_PARAMS, BookParams,
-                              order_entry_layout, top_side_layout, update_layout)
+from hdl.book.layouts import (
+    LEVEL_LAYOUT,
+    LOCATE_BITS,
+    SIM_PARAMS,
+    BookParams,
+    order_entry_layout,
+    top_side_layout,
+    update_layout,
+)
 from hdl.book.levels import DELTA_LAYOUT, apply_delta, side_layout
 from hdl.book.ops import OpKind, decode_event, op_layout
 from hdl.book.orders import SetLookup, set_index, set_layout

@@ -14,7 +14,7 @@ ignores later R messages for its ticker until it is unsubscribed.
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Signal
+from amaranth import Array, Cat, Signal, Value
 from amaranth.lib import data
 from amaranth.lib.memory import Memory
 
@@ -23,7 +23,7 @@ from hdl.book.layouts import LOCATE_BITS, BookParams
 __all__ = ["Subscriptions", "ticker_from_words"]
 
 
-def ticker_from_words(words) -> "Value":  # noqa: F821
+def ticker_from_words(words) -> Value:
     """The 8 ticker bytes of ``sub_ticker_0/1`` (byte 0 in bits 31..24 of word 0) in the
     event's ``stock`` order (byte 0 in bits 7..0)."""
     chars = []
