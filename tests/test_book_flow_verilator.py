@@ -23,12 +23,20 @@ import book_inject_top
 import numpy as np
 import pytest
 from book_inject_top import INJECT_LAYOUT, BookInjectTop
-from book_sim_helpers import ExpectedUpdates, Update, fold_set_index, updates_from_columns
+from book_schedules import (
+    END_COMMIT,
+    END_WITHDRAW,
+    IDLE,
+    ZERO_COUNTERS,
+    order_sets,
+    withdraw_schedule,
+)
+from book_sim_helpers import ExpectedUpdates, Update, updates_from_columns
 
 from hdl.book.builder import BookBuilder
 from hdl.book.layouts import SIM_PARAMS, BookParams
 from hdl.host_if.generate import to_dict
-from sim.book_flow import OrderSets, random_flow
+from sim.book_flow import random_flow
 from sim.book_regs import BookRegisters
 from sim.feed_events import decode_events
 from sim.feed_model import FeedConfig
@@ -46,13 +54,6 @@ INJECT_PARAMS = BookParams(slots=8, levels=32, top=10, order_sets_log2=10, order
 TICKERS = {0: "AAPL", 1: "AMZN", 5: "MSFT", 7: "NVDA"}
 FLOW_TICKERS = ("AAPL", "AMZN", "MSFT", "NVDA", "QQQ")     # QQQ is never subscribed
 LATENCY = BookBuilder.LATENCY
-IDLE, END_COMMIT, END_WITHDRAW = -1, -2, -3                 # schedule entries besides events
-ZERO_COUNTERS = ("duplicate_adds", "order_overflow", "level_overflow", "missing_level",
-                 "bad_side", "invalidations", "undo_overflow", "input_overflow")
-
-
-def order_sets(params: BookParams) -> OrderSets:
-    return OrderSets(lambda ref: fold_set_index(ref, params.order_sets_log2), params.order_ways)
 
 
 def flow_for(params: BookParams, events: int, seed: int, deep: bool):
@@ -144,81 +145,6 @@ def expected_items(flow, schedule) -> tuple[list, ExpectedUpdates]:
             expect.frame_end(entry == END_COMMIT)
             items.append(("end", int(entry == END_COMMIT)))
     return items, expect
-
-
-def frame_entries(indices, end: int = END_COMMIT) -> list[int]:
-    """Events ``indices`` one every 2 cycles, the frame_end in the cycle after the last,
-    then one idle cycle (the frame_end takes the builder's input stage for a cycle)."""
-    out = []
-    for index in indices:
-        out += [index, IDLE]
-    out[-1] = end
-    return out + [IDLE]
-
-
-def paced_schedule(count: int, rng, frame_max: int = 8) -> list[int]:
-    """Every event, one every 2 cycles, in committed frames of 1..frame_max events."""
-    out, index = [], 0
-    while index < count:
-        size = min(rng.randint(1, frame_max), count - index)
-        out += frame_entries(range(index, index + size))
-        index += size
-    return out
-
-
-def test_one_event_every_two_cycles_every_record_on_time(inject):
-    flow = flow_for(INJECT_PARAMS, 100_000, seed=21, deep=False)
-    schedule = np.array(paced_schedule(len(flow), random.Random(21)))
-    items, counters = run_inject(inject, flow, schedule)
-    want, expect = expected_items(flow, schedule)
-    first_difference([item for _, item in items], want)
-    # Events of a subscribed stock (R messages come first: all are mapped by then) have
-    # their record exactly LATENCY cycles later; the others have none.
-    inputs = np.flatnonzero(schedule >= 0)
-    subscribed = np.isin(flow.events["locate"][schedule[inputs]], list(expect.slot_of_locate))
-    cycles = [cycle for cycle, item in items if isinstance(item, Update)]
-    assert cycles == (inputs[subscribed] + LATENCY).tolist()
-    assert_counters(counters, expect, len(flow), len(cycles))
-
-
-def burst_schedule(count: int, rng) -> list[int]:
-    """Bursts of 1..40 events one every cycle (frame_ends among them), then enough idle
-    cycles for the builder (one book event per 2 cycles) to catch up."""
-    out, index = [], 0
-    while index < count:
-        burst = min(rng.randint(1, 40), count - index)
-        for i in range(index, index + burst):
-            out.append(i)
-            if rng.random() < 0.2:
-                out.append(END_COMMIT)
-        out += [END_COMMIT] + [IDLE] * (2 * burst + 6)
-        index += burst
-    return out
-
-
-def test_bursts_of_one_event_every_cycle_on_deep_books(inject):
-    flow = flow_for(INJECT_PARAMS, 60_000, seed=22, deep=True)
-    schedule = np.array(burst_schedule(len(flow), random.Random(22)))
-    items, counters = run_inject(inject, flow, schedule)
-    want, expect = expected_items(flow, schedule)
-    first_difference([item for _, item in items], want)
-    records = sum(isinstance(item, Update) for _, item in items)
-    assert_counters(counters, expect, len(flow), records)
-    # Deep books: the top was full and levels beyond it came back up into it.
-    assert sum(u.bids[-1][2] > 0 for u in want if isinstance(u, Update)) > 1000
-
-
-def withdraw_schedule(count: int, rng) -> list[int]:
-    """Frames of 1..6 events every 2 cycles; a third are withdrawn and then sent again (as
-    the other line of a feed would), after idle cycles for the roll-back."""
-    out, index = [], 0
-    while index < count:
-        frame = range(index, min(index + rng.randint(1, 6), count))
-        if rng.random() < 0.33:
-            out += frame_entries(frame, END_WITHDRAW) + [IDLE] * (6 * len(frame) + 8)
-        out += frame_entries(frame)
-        index = frame.stop
-    return out
 
 
 def test_withdrawn_frames_roll_back_at_rate(inject):

@@ -28,11 +28,19 @@ from itertools import chain
 import cocotb
 from amaranth.lib import data
 from book_inject_top import INJECT_LAYOUT
+from book_schedules import (
+    END_COMMIT,
+    END_WITHDRAW,
+    IDLE,
+    ZERO_COUNTERS,
+    order_sets,
+    paced_schedule,
+    withdraw_schedule,
+)
 from book_sim_helpers import (
     ExpectedUpdates,
     Update,
     event_payload,
-    fold_set_index,
     update_from_view,
 )
 from cocotb.clock import Clock
@@ -40,15 +48,12 @@ from cocotb.triggers import ClockCycles, FallingEdge
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster, AxiResp
 
 from hdl.book.layouts import BookParams, update_layout
-from sim.book_flow import OrderSets, random_flow
+from sim.book_flow import random_flow
 from sim.book_regs import BookRegisters, ticker_words
 
 TICKERS = {0: "AAPL", 1: "AMZN", 3: "MSFT"}
 FLOW_TICKERS = ("AAPL", "AMZN", "MSFT", "NVDA", "QQQ")     # NVDA and QQQ: never subscribed
 BOOK_CHANGING = "AFECXDU"
-IDLE, END_COMMIT, END_WITHDRAW = -1, -2, -3                 # schedule entries besides events
-ZERO_COUNTERS = ("duplicate_adds", "order_overflow", "level_overflow", "missing_level",
-                 "bad_side", "invalidations", "undo_overflow", "input_overflow")
 #: Register reads before a command that is still busy fails the test.
 BUSY_POLLS = 50
 
@@ -161,10 +166,10 @@ class TB:
 
 def make_flow(params: BookParams, events: int, seed: int, deep: bool):
     """Few orders and prices (hazards), or books deeper than ``top`` (hidden levels)."""
-    sets = OrderSets(lambda ref: fold_set_index(ref, params.order_sets_log2), params.order_ways)
     shape = dict(live_orders=40, price_levels=params.levels) if deep else \
         dict(live_orders=6, price_levels=6)
-    return random_flow(events, seed=seed, tickers=FLOW_TICKERS, order_sets=sets, **shape)
+    return random_flow(events, seed=seed, tickers=FLOW_TICKERS, order_sets=order_sets(params),
+                       **shape)
 
 
 def expected_outputs(flow, schedule: list[int], top: int) -> tuple[list, ExpectedUpdates]:
@@ -220,39 +225,6 @@ async def check_slots(tb: TB, flow, expect: ExpectedUpdates):
 
 
 # --- schedules -----------------------------------------------------------------------------
-
-def frame_entries(indices, end: int = END_COMMIT) -> list[int]:
-    """Events ``indices`` one every 2 cycles, the frame_end in the cycle after the last,
-    then one idle cycle (the frame_end takes the builder's input stage for a cycle)."""
-    out = []
-    for index in indices:
-        out += [index, IDLE]
-    out[-1] = end
-    return out + [IDLE]
-
-
-def paced_schedule(count: int, rng: random.Random, frame_max: int = 8) -> list[int]:
-    """Every event, one every 2 cycles, in committed frames of 1..frame_max events."""
-    out, index = [], 0
-    while index < count:
-        size = min(rng.randint(1, frame_max), count - index)
-        out += frame_entries(range(index, index + size))
-        index += size
-    return out
-
-
-def withdraw_schedule(count: int, rng: random.Random) -> list[int]:
-    """Frames of 1..6 events every 2 cycles; a third are withdrawn and then sent again (as
-    the other line of a feed would), after idle cycles for the roll-back."""
-    out, index = [], 0
-    while index < count:
-        frame = range(index, min(index + rng.randint(1, 6), count))
-        if rng.random() < 0.33:
-            out += frame_entries(frame, END_WITHDRAW) + [IDLE] * (6 * len(frame) + 8)
-        out += frame_entries(frame)
-        index = frame.stop
-    return out
-
 
 # --- the tests -----------------------------------------------------------------------------
 
