@@ -95,9 +95,10 @@ class BookParams:
 #: What simulation builds use: room for the deepest book of the test days (503 levels).
 SIM_PARAMS = BookParams()
 
-#: What fits an ECP5-85 next to the feed handler (208 block RAMs of 18 kbit): 16 stocks of
-#: 16 levels a side, the top 10 exported, 1,024 orders.
-ECP5_PARAMS = BookParams(slots=16, levels=16, top=10, order_sets_log2=9, order_ways=2,
+#: What fits an ECP5-85 today: 16 stocks of 16 levels a side, the top 10 exported, and an
+#: order table of only 64 orders, because with two read and two write ports Yosys builds it
+#: from flip-flops rather than block RAM (a larger one does not fit the part).
+ECP5_PARAMS = BookParams(slots=16, levels=16, top=10, order_sets_log2=5, order_ways=2,
                          undo_depth=64)
 
 
