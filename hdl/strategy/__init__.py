@@ -1,0 +1,1 @@
+"""Strategy triggers: take and pairs, per subscribed stock, from the book builder's records."""

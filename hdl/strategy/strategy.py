@@ -1,0 +1,261 @@
+"""``Strategy``: take and pairs triggers on the book builder's update records.
+
+Every update record of a slot with trading state (``slot < trade_slots``) is judged in the
+cycle it arrives, against the stock's new top of book; at most one group leaves per record,
+registered, in the next cycle (:attr:`Strategy.LATENCY` = 1):
+
+- **Take** (per stock, ``take_mode.enable``): buy when the best offer is at or below
+  ``take_buy_limit`` (sell when the best bid is at or above ``take_sell_limit``), for the
+  touched level's size capped at ``take_max_shares``, at the touched price. A buy wins if
+  both hold (a crossed book).
+- **Pairs** (``pairs`` entries): on a record of stock A or B, the doubled spread
+  ``(bid_a + ask_a) - ratio * (bid_b + ask_b)`` (A's or B's top from this record, the other
+  stock's from its last record) above ``pair_band_hi`` sells ``pair_qty`` A at A's bid and
+  buys ``ratio * pair_qty`` B at B's offer; below ``pair_band_lo`` the opposite, at the
+  other touches. Both stocks need both sides. The lowest firing entry wins.
+- A record's own take trigger goes before any pairs entry.
+- No trigger fires for a halted stock or an invalid book (counted), or within ``cooldown``
+  cycles of the last group that included the stock (counted).
+
+The last top of every stock and the cool-downs are speculative state
+(:class:`hdl.speculative.SpeculativeArray`): the ``update_end`` verdicts commit or roll
+them back, and leave on ``verdict`` one cycle later, in step with the groups.
+"""
+
+from __future__ import annotations
+
+from amaranth import Array, Module, Mux, Signal, signed
+from amaranth.lib import data, stream, wiring
+from amaranth.lib.wiring import In, Out
+
+from hdl.book.layouts import PRICE_BITS, SHARES_BITS, SIM_PARAMS, BookParams, update_layout
+from hdl.book.subscriptions import ticker_from_words
+from hdl.feed.layouts import FRAME_END_LAYOUT
+from hdl.host_if.csr_bank import block_signature
+from hdl.speculative import SpeculativeArray
+from hdl.strategy.layouts import (
+    SIM_TRADE,
+    SYMBOL_BITS,
+    TIME_BITS,
+    Source,
+    TradeParams,
+    group_layout,
+)
+from hdl.strategy.regs import STRATEGY_COUNTERS, strategy_block
+
+__all__ = ["Strategy", "TOP_LAYOUT"]
+
+#: What the strategy keeps of a stock's book: its best level on each side and its flags.
+TOP_LAYOUT = data.StructLayout({
+    "bid": PRICE_BITS, "bid_shares": SHARES_BITS, "ask": PRICE_BITS, "ask_shares": SHARES_BITS,
+    "has_bid": 1, "has_ask": 1, "halted": 1, "invalid": 1,
+})
+_SLOT_STATE = data.StructLayout({"top": TOP_LAYOUT, "last_fire": TIME_BITS, "fired": 1})
+_TAKE_CONFIG = data.StructLayout({
+    "enable": 1, "buy_limit": PRICE_BITS, "sell_limit": PRICE_BITS,
+    "max_shares": SHARES_BITS, "cooldown": TIME_BITS, "symbol": SYMBOL_BITS,
+})
+_PAIR_CONFIG = data.StructLayout({
+    "a": 8, "b": 8, "enable": 1, "ratio": 16, "band_lo": signed(32), "band_hi": signed(32),
+    "qty": SHARES_BITS,
+})
+
+
+def _saturate(value, width: int):
+    return Mux(value >> width != 0, (1 << width) - 1, value[:width])
+
+
+class Strategy(wiring.Component):
+    """The strategy triggers.
+
+    Parameters
+    ----------
+    book : BookParams
+        The book builder's capacities (the update record's shape).
+    params : TradeParams
+        Trading capacities.
+
+    Attributes
+    ----------
+    LATENCY : int
+        Cycles from an update record to the group it triggers.
+
+    Interface attributes
+    --------------------
+    updates, update_end : In(stream.Signature(...))
+        The book builder's records and verdicts.
+    now : In(TIME_BITS)
+        The free-running cycle counter.
+    intents : Out(stream.Signature(group_layout(), always_ready=True))
+        Proposed groups, speculative until their verdict.
+    verdict : Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True))
+        ``update_end``, one cycle later (in step with ``intents``).
+    regs : In(block_signature(strategy_block(params)))
+        The ``strategy`` register block.
+    """
+
+    LATENCY = 1
+
+    def __init__(self, book: BookParams = SIM_PARAMS, params: TradeParams = SIM_TRADE):
+        self.book = book
+        self.params = params
+        self.block = strategy_block(params)
+        super().__init__({
+            "updates": In(stream.Signature(update_layout(book), always_ready=True)),
+            "update_end": In(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
+            "now": In(TIME_BITS),
+            "intents": Out(stream.Signature(group_layout(), always_ready=True)),
+            "verdict": Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
+            "regs": In(block_signature(self.block)),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        p, regs, now = self.params, self.regs, self.now
+        n = p.trade_slots
+        counters = {name: Signal(32, name=f"count_{name}") for name in STRATEGY_COUNTERS}
+        for name, counter in counters.items():
+            m.d.comb += getattr(regs, name).eq(counter)
+
+        def count(name, condition):
+            with m.If(condition):
+                m.d.sync += counters[name].eq(counters[name] + 1)
+
+        # ------------------------------------------------------------- configuration
+        takes = Array(Signal(_TAKE_CONFIG, name=f"take_{i}") for i in range(n))
+        pairs = [Signal(_PAIR_CONFIG, name=f"pair_{i}") for i in range(p.pairs)]
+        with m.If(regs.command.load_slot & (regs.slot_sel < n)):
+            target = takes[regs.slot_sel[:p.slot_bits]]
+            m.d.sync += [
+                target.enable.eq(regs.take_mode.enable), target.buy_limit.eq(regs.take_buy_limit),
+                target.sell_limit.eq(regs.take_sell_limit),
+                target.max_shares.eq(regs.take_max_shares), target.cooldown.eq(regs.cooldown),
+                target.symbol.eq(ticker_from_words([regs.symbol_0, regs.symbol_1])),
+            ]
+        for i, pair in enumerate(pairs):
+            with m.If(regs.command.load_pair & (regs.pair_sel == i)):
+                m.d.sync += [
+                    pair.a.eq(regs.pair_slots.a), pair.b.eq(regs.pair_slots.b),
+                    pair.enable.eq(regs.pair_slots.enable), pair.ratio.eq(regs.pair_ratio),
+                    pair.band_lo.eq(regs.pair_band_lo), pair.band_hi.eq(regs.pair_band_hi),
+                    pair.qty.eq(regs.pair_qty),
+                ]
+
+        # ------------------------------------------------------------- the record
+        state = SpeculativeArray(m, _SLOT_STATE, n, "slot_state")
+        record = self.updates.payload
+        tracked = Signal()
+        slot = record.slot[:p.slot_bits]
+        m.d.comb += tracked.eq(self.updates.valid & (record.slot < n))
+        new_top = Signal(TOP_LAYOUT)
+        best_bid, best_ask = record.bids[0], record.asks[0]
+        m.d.comb += [
+            new_top.bid.eq(best_bid.price), new_top.bid_shares.eq(best_bid.shares),
+            new_top.ask.eq(best_ask.price), new_top.ask_shares.eq(best_ask.shares),
+            new_top.has_bid.eq(best_bid.orders != 0), new_top.has_ask.eq(best_ask.orders != 0),
+            new_top.halted.eq(record.halted), new_top.invalid.eq(record.invalid),
+        ]
+        enabled = tracked & regs.control.enable
+
+        def cool(index):
+            entry = state.cur[index]
+            return ~entry.fired | ((now - entry.last_fire)[:TIME_BITS] >= takes[index].cooldown)
+
+        def top_of(member):
+            return Mux(record.slot == member, new_top, state.cur[member[:p.slot_bits]].top)
+
+        group = Signal(group_layout())
+        fire = Signal()
+        held_flags, held_cool = Signal(), Signal()
+
+        def leg(target, member, sell, price, shares, source, top):
+            m.d.comb += [
+                target.slot.eq(member), target.sell.eq(sell), target.price.eq(price),
+                target.shares.eq(shares), target.source.eq(source),
+                target.symbol.eq(takes[member[:p.slot_bits]].symbol),
+                target.bid.eq(top.bid), target.ask.eq(top.ask), target.has_bid.eq(top.has_bid),
+                target.has_ask.eq(top.has_ask), target.halted.eq(top.halted),
+                target.invalid.eq(top.invalid),
+            ]
+
+        # ------------------------------------------------------------- take
+        take = takes[slot]
+        buy = take.enable & new_top.has_ask & (take.buy_limit != 0) & \
+            (new_top.ask <= take.buy_limit)
+        sell = take.enable & new_top.has_bid & (take.sell_limit != 0) & \
+            (new_top.bid >= take.sell_limit)
+        take_met = enabled & (take.max_shares != 0) & (buy | sell)
+        take_flags = new_top.halted | new_top.invalid
+        take_fire = Signal()
+        m.d.comb += take_fire.eq(take_met & ~take_flags & cool(slot))
+        touched_shares = Mux(buy, new_top.ask_shares, new_top.bid_shares)
+
+        # ------------------------------------------------------------- pairs
+        pair_fires = []
+        pair_groups = []
+        for index, pair in enumerate(pairs):
+            top_a, top_b = Signal(TOP_LAYOUT, name=f"pair{index}_top_a"), \
+                Signal(TOP_LAYOUT, name=f"pair{index}_top_b")
+            m.d.comb += [top_a.eq(top_of(pair.a)), top_b.eq(top_of(pair.b))]
+            members_ok = (pair.a < n) & (pair.b < n) & (pair.a != pair.b) & pair.enable & \
+                (pair.qty != 0) & (pair.ratio != 0)
+            involved = (record.slot == pair.a) | (record.slot == pair.b)
+            two_sided = top_a.has_bid & top_a.has_ask & top_b.has_bid & top_b.has_ask
+            spread = Signal(signed(56), name=f"pair{index}_spread")
+            m.d.comb += spread.eq((top_a.bid + top_a.ask) - pair.ratio * (top_b.bid + top_b.ask))
+            rich, cheap = spread > pair.band_hi, spread < pair.band_lo
+            met = enabled & members_ok & involved & two_sided & (rich | cheap)
+            flags = top_a.halted | top_a.invalid | top_b.halted | top_b.invalid
+            cooled = cool(pair.a[:p.slot_bits]) & cool(pair.b[:p.slot_bits])
+            fires = Signal(name=f"pair{index}_fires")
+            m.d.comb += fires.eq(met & ~flags & cooled)
+            with m.If(met & flags):
+                m.d.comb += held_flags.eq(1)
+            with m.If(met & ~flags & ~cooled):
+                m.d.comb += held_cool.eq(1)
+            candidate = Signal(group_layout(), name=f"pair{index}_group")
+            leg(candidate.legs[0], pair.a, rich, Mux(rich, top_a.bid, top_a.ask), pair.qty,
+                Source.PAIR_A, top_a)
+            leg(candidate.legs[1], pair.b, ~rich, Mux(rich, top_b.ask, top_b.bid),
+                _saturate(pair.qty * pair.ratio, SHARES_BITS), Source.PAIR_B, top_b)
+            m.d.comb += [candidate.two.eq(1), candidate.pair.eq(index)]
+            pair_fires.append(fires)
+            pair_groups.append(candidate)
+
+        with m.If(take_met & take_flags):
+            m.d.comb += held_flags.eq(1)
+        with m.If(take_met & ~take_flags & ~cool(slot)):
+            m.d.comb += held_cool.eq(1)
+        pair_fire = Signal()
+        with m.If(take_fire):
+            m.d.comb += fire.eq(1)
+            leg(group.legs[0], record.slot, ~buy, Mux(buy, new_top.ask, new_top.bid),
+                Mux(touched_shares < take.max_shares, touched_shares, take.max_shares),
+                Source.TAKE, new_top)
+        for fires, candidate in zip(pair_fires, pair_groups, strict=True):
+            with m.Elif(fires):
+                m.d.comb += [fire.eq(1), pair_fire.eq(1), group.eq(candidate)]
+        m.d.comb += [group.speculative.eq(1), group.sequence.eq(record.sequence)]
+
+        # ------------------------------------------------------------- state and output
+        for i in range(n):
+            with m.If(tracked & (slot == i)):
+                m.d.comb += state.next[i].top.eq(new_top)
+            in_group = (group.legs[0].slot == i) | (group.two & (group.legs[1].slot == i))
+            with m.If(fire & in_group):
+                m.d.comb += [state.next[i].last_fire.eq(now), state.next[i].fired.eq(1)]
+        end = self.update_end
+        withdraw = end.valid & ~end.payload.commit
+        state.finish(commit=end.valid & end.payload.commit, withdraw=withdraw)
+        m.d.sync += [
+            self.intents.valid.eq(fire), self.intents.payload.eq(group),
+            self.verdict.valid.eq(end.valid), self.verdict.payload.eq(end.payload),
+        ]
+        count("records", self.updates.valid)
+        count("untracked", self.updates.valid & ~tracked)
+        count("take_fired", take_fire)
+        count("pairs_fired", pair_fire)
+        count("suppressed_flags", held_flags)
+        count("suppressed_cooldown", held_cool)
+        count("withdrawn", withdraw)
+        return m
