@@ -38,6 +38,13 @@ def _book_builder():
     return BookBuilder(ECP5_PARAMS)
 
 
+def _order_entry():
+    from hdl.order.entry import OrderEntry
+    from hdl.strategy.layouts import ECP5_TRADE
+
+    return OrderEntry(ECP5_TRADE)
+
+
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
     "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "
@@ -47,4 +54,6 @@ COMPONENTS = {
     "feed": (_feed_handler, "the whole feed handler (both stages, register ports open)"),
     "book": (_book_builder, "order-book builder with the capacities that fit an ECP5-85 "
              "(hdl.book.layouts.ECP5_PARAMS)"),
+    "order_entry": (_order_entry, "order entry: OUCH Enter Order frames over SoupBinTCP/TCP/"
+                    "IPv4, order queue, speculative aborts (hdl.strategy.layouts.ECP5_TRADE)"),
 }

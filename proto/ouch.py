@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from host.errors import DataError
 from proto.layout import Layout
 
+#: TagValue tag of the Firm appendage element (4 ASCII bytes). From the OUCH 5.0 spec's
+#: appendix of optional fields as remembered; not checked against the PDF here.
+FIRM_TAG = 2
+
 _TYPE = ("type", 1, "alpha", "message type")
 _TIMESTAMP = ("timestamp", 8, "uint", "nanoseconds since midnight")
 _USER_REF = ("user_ref_num", 4, "uint", "client's day-unique, increasing order number")

@@ -1,0 +1,266 @@
+"""``OrderEntry``: accepted orders to OUCH Enter Order frames on the MAC's transmit stream.
+
+A group from the risk gate that finds the block idle, its queue empty and the session
+active starts its frame in the same cycle: the first beat is valid in the next cycle
+(:attr:`OrderEntry.LATENCY`). Otherwise its legs wait in the queue (:mod:`hdl.order.queue`),
+whose head starts whenever the transmitter is free, including in the cycle the previous
+frame's final beat is accepted, so queued frames go back to back.
+
+Frame bytes (:mod:`hdl.order.frame`) come from the registers, from the order and the session
+counters latched when the frame starts, and from the two checksums. Those are incremental:
+a template sum of the constant bytes and the register fields is kept up to date by a
+pipeline (registers change only while the session is disabled; ``session_active`` rises
+only once that pipeline has settled), and the order's own words are added to it in
+pipeline stages during the frame's first beats, so each checksum is ready by the cycle its
+beat is formed. This is checked when the design is built.
+
+Speculation (:mod:`hdl.order.layouts`): the head's ``spec`` bit is the frame's. A withdraw
+that hits a speculative frame in flight turns the next beat not yet presented into its
+last, with the error flag; a frame still speculative when its final beat is formed ends
+with the error flag (late) and its order stays at the head, held, until its verdict.
+UserRefNum, sequence number and IPv4 identification advance only when a frame completes.
+"""
+
+from __future__ import annotations
+
+from amaranth import Array, C, Module, Mux, Signal
+from amaranth.lib import stream, wiring
+from amaranth.lib.wiring import In, Out
+
+from hdl.feed.layouts import FRAME_END_LAYOUT, rx_beat_layout
+from hdl.host_if.csr_bank import block_signature
+from hdl.order.checksum import constant_sum, ones_sum, word_terms
+from hdl.order.fields import FLIGHT_LAYOUT, order_fields, register_fields
+from hdl.order.frame import (
+    IP_HEADER,
+    PSEUDO_ADDRESSES,
+    PSEUDO_CONSTANT,
+    SEGMENT_BYTES,
+    TCP_SEGMENT,
+    TEMPLATE,
+    beat_count,
+    beat_values,
+    frame_bytes,
+    last_keep,
+    slot_beat,
+)
+from hdl.order.layouts import SENT_LAYOUT
+from hdl.order.queue import OrderQueue
+from hdl.order.regs import COUNTER_NAMES, ORDER_BLOCK
+from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, TradeParams, group_layout
+
+__all__ = ["OrderEntry"]
+
+_WIDTH = 64
+_LANES = _WIDTH // 8
+
+
+class OrderEntry(wiring.Component):
+    """The order-entry transmitter.
+
+    Parameters
+    ----------
+    params : TradeParams
+        ``queue_depth`` legs are queued, the one in flight included.
+
+    Attributes
+    ----------
+    LATENCY : int
+        Cycles from a group offered to an idle block with an empty queue and an active
+        session to its frame's first beat being valid on ``tx``.
+    SETTLE : int
+        Cycles ``session_enable`` must be high before ``session_active`` rises: more than
+        the template checksum pipeline's depth (checked when the design is built).
+
+    Interface attributes
+    --------------------
+    orders : In(stream.Signature(group_layout(), always_ready=True))
+        Accepted groups (one or two legs), at most one a cycle, never more legs than
+        ``free``.
+    verdict : In(stream.Signature(FRAME_END_LAYOUT, always_ready=True))
+        ``commit`` makes the speculative orders final, 0 withdraws them; it applies to a
+        group of the same cycle too.
+    kill : In(1)
+        While 1 no frame starts and the queue is flushed (a frame in flight completes).
+    now : In(TIME_BITS)
+        Free-running cycle counter, for ``sent.time``.
+    free : Out(range(queue_depth + 1))
+        Queue entries free.
+    session_active : Out(1)
+        Orders are accepted (the risk gate rejects while 0).
+    tx : Out(stream.Signature(rx_beat_layout(64)))
+        To the MAC: frames without FCS; ``error`` with ``last`` aborts a frame.
+    sent : Out(stream.Signature(SENT_LAYOUT, always_ready=True))
+        One record per frame begun, in the cycle after its last beat is accepted.
+    regs : In(block_signature(ORDER_BLOCK))
+        The ``order`` register block.
+    """
+
+    LATENCY = 1
+    SETTLE = 8
+
+    def __init__(self, params: TradeParams = SIM_TRADE):
+        self.params = params
+        self.block = ORDER_BLOCK
+        super().__init__({
+            "orders": In(stream.Signature(group_layout(), always_ready=True)),
+            "verdict": In(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
+            "kill": In(1),
+            "now": In(TIME_BITS),
+            "free": Out(range(params.queue_depth + 1)),
+            "session_active": Out(1),
+            "tx": Out(stream.Signature(rx_beat_layout(_WIDTH))),
+            "sent": Out(stream.Signature(SENT_LAYOUT, always_ready=True)),
+            "regs": In(block_signature(ORDER_BLOCK)),
+        })
+
+    def _checksums(self, m, static, per_order):
+        """The two checksums of the frame in flight, checked against their beats."""
+        static_bytes, order_bytes = frame_bytes(static), frame_bytes(per_order)
+        ip_constant = constant_sum(TEMPLATE, IP_HEADER)
+        tcp_constant = constant_sum(TEMPLATE, TCP_SEGMENT) + constant_sum(PSEUDO_CONSTANT)
+        ip_template, ip_settle = ones_sum(
+            m, [(C(ip_constant), ip_constant), *word_terms(static_bytes, IP_HEADER)],
+            "ip_template")
+        tcp_template, tcp_settle = ones_sum(
+            m, [(C(tcp_constant), tcp_constant), *word_terms(static_bytes, PSEUDO_ADDRESSES),
+                *word_terms(static_bytes, TCP_SEGMENT)], "tcp_template")
+        if max(ip_settle, tcp_settle) >= self.SETTLE:
+            raise AssertionError(f"the template sums take {max(ip_settle, tcp_settle)} "
+                                 f"cycles, SETTLE is {self.SETTLE}")
+        if any(at < _LANES for at in order_bytes):
+            # Beat 0 is formed as the order is latched, from registers alone.
+            raise AssertionError("an order field falls in the frame's first beat")
+        out = {}
+        for name, template, region in (("ip_checksum", ip_template, IP_HEADER),
+                                        ("tcp_checksum", tcp_template, TCP_SEGMENT)):
+            total, stages = ones_sum(m, [(template, 0xFFFF), *word_terms(order_bytes, region)],
+                                     name)
+            # The order is latched at the start (cycle t) and beat b is formed at t + b at
+            # the earliest: the sum must be through its stages by then.
+            if stages > slot_beat(name, _LANES) - 1:
+                raise AssertionError(f"{name} takes {stages} cycles, its beat comes after "
+                                     f"{slot_beat(name, _LANES) - 1}")
+            out[name] = ~total
+        return out
+
+    def elaborate(self, platform):
+        m = Module()
+        regs, tx = self.regs, self.tx
+        beats = beat_count(_LANES)
+        full_keep = (1 << _LANES) - 1
+        m.submodules.queue = queue = OrderQueue(self.params.queue_depth)
+
+        counters = {name: Signal(32, name=f"count_{name}") for name in COUNTER_NAMES}
+        for name, counter in counters.items():
+            m.d.comb += getattr(regs, name).eq(counter)
+
+        def count(name, amount):
+            m.d.sync += counters[name].eq(counters[name] + amount)
+
+        flight = Signal(FLIGHT_LAYOUT)
+        static = register_fields(regs)
+        values = {**static, **order_fields(flight)}
+        values.update(self._checksums(m, static, order_fields(flight)))
+        beat_data = Array(beat_values(values, _LANES))
+
+        # ------------------------------------------------------------ session
+        settle = Signal(range(self.SETTLE + 1))
+        enable = regs.control.session_enable
+        with m.If(~enable):
+            m.d.sync += settle.eq(0)
+        with m.Elif(settle != self.SETTLE):
+            m.d.sync += settle.eq(settle + 1)
+        active = enable & (settle == self.SETTLE)
+        m.d.comb += self.session_active.eq(active)
+
+        # ------------------------------------------------------------ frame state
+        busy = tx.valid                  # valid never drops inside a frame
+        accepted = tx.valid & tx.ready
+        finishing = accepted & tx.payload.last
+        completed = finishing & ~tx.payload.error
+        owned = Signal()                 # the frame in flight is the queue's head
+        aborting = Signal()              # withdrawn: the next beat formed is the last
+        late = Signal()                  # the final beat went out still speculative
+        stamp = Signal()                 # the first beat is presented now: take `now`
+        next_beat = Signal(range(beats + 1))
+        withdraw = self.verdict.valid & ~self.verdict.payload.commit
+        commit = self.verdict.valid & self.verdict.payload.commit
+        hit = owned & withdraw & queue.head_spec
+        flush = self.kill | ~active
+        start = queue.head_ready & (~busy | finishing)
+
+        m.d.comb += [
+            queue.group.eq(self.orders.payload), queue.group_valid.eq(self.orders.valid),
+            queue.commit.eq(commit), queue.withdraw.eq(withdraw),
+            queue.pop.eq(completed & owned), queue.hold_head.eq(finishing & late & owned),
+            queue.flush.eq(flush), queue.keep_head.eq(owned & ~finishing & ~hit),
+            self.free.eq(queue.free),
+        ]
+
+        # ------------------------------------------------------------ session counters
+        session = {"seq": (Signal(32, name="next_seq"), regs.seq_load, SEGMENT_BYTES),
+                   "user_ref_num": (Signal(32, name="next_user_ref"), regs.user_ref_load, 1),
+                   "ip_id": (Signal(16, name="next_ip_id"), regs.ip_id_load[:16], 1)}
+        for name, (current, load, step) in session.items():
+            after = Signal.like(current, name=f"{current.name}_after")
+            m.d.comb += after.eq(current)
+            with m.If(completed):
+                m.d.comb += after.eq(current + step)
+            with m.If(regs.command.load_session):
+                m.d.comb += after.eq(load)
+            m.d.sync += current.eq(after)
+            with m.If(start):
+                # A frame starting as the previous completes carries the advanced value.
+                m.d.sync += getattr(flight, name).eq(after)
+        m.d.comb += [regs.next_seq.eq(session["seq"][0]),
+                     regs.next_user_ref_num.eq(session["user_ref_num"][0]),
+                     regs.queued.eq(queue.count),
+                     regs.status.session_active.eq(active), regs.status.in_flight.eq(busy)]
+
+        # ------------------------------------------------------------ transmit
+        with m.If(hit):
+            m.d.sync += aborting.eq(1)
+        with m.If(stamp):
+            m.d.sync += [flight.time.eq(self.now), stamp.eq(0)]
+        with m.If(start):
+            m.d.sync += [flight.order.eq(queue.head), flight.ack.eq(regs.ack), owned.eq(1),
+                         aborting.eq(0), late.eq(0), stamp.eq(1), next_beat.eq(1),
+                         tx.valid.eq(1), tx.payload.data.eq(beat_data[0]),
+                         tx.payload.keep.eq(full_keep), tx.payload.first.eq(1),
+                         tx.payload.last.eq(0), tx.payload.error.eq(0)]
+        with m.Elif(finishing):
+            m.d.sync += [tx.valid.eq(0), owned.eq(0)]
+        with m.Elif(accepted):
+            final = next_beat == beats - 1
+            speculative = owned & queue.head_spec & ~commit
+            m.d.sync += [tx.payload.data.eq(beat_data[next_beat]), tx.payload.first.eq(0),
+                         next_beat.eq(next_beat + 1)]
+            with m.If(aborting | hit):
+                m.d.sync += [tx.payload.last.eq(1), tx.payload.error.eq(1),
+                             tx.payload.keep.eq(full_keep)]
+            with m.Else():
+                m.d.sync += [tx.payload.last.eq(final), tx.payload.error.eq(final & speculative),
+                             late.eq(final & speculative),
+                             tx.payload.keep.eq(Mux(final, last_keep(_LANES), full_keep))]
+        with m.If(hit & ~start):
+            m.d.sync += owned.eq(0)
+
+        # ------------------------------------------------------------ reports
+        m.d.sync += self.sent.valid.eq(finishing)
+        with m.If(finishing):
+            record = self.sent.payload
+            m.d.sync += [record.user_ref_num.eq(flight.user_ref_num),
+                         record.seq.eq(flight.seq), record.length.eq(SEGMENT_BYTES),
+                         record.slot.eq(flight.order.slot), record.sell.eq(flight.order.sell),
+                         record.price.eq(flight.order.price),
+                         record.shares.eq(flight.order.shares),
+                         record.aborted.eq(tx.payload.error), record.late.eq(late),
+                         record.time.eq(flight.time),
+                         record.sequence.eq(flight.order.sequence)]
+        count("frames_sent", completed)
+        count("aborted_withdrawn", finishing & tx.payload.error & ~late)
+        count("aborted_late", finishing & late)
+        count("flushed", queue.flushed)
+        count("dropped", queue.dropped)
+        return m
