@@ -60,6 +60,11 @@ class _Speculative:
     card_tokens: int
     exposure: int
 
+    def copy(self) -> _Speculative:
+        return _Speculative([SlotRisk(s.position, s.limit, s.open_buy, s.open_sell, dict(s.dup))
+                             for s in self.slots], list(self.stock_tokens), self.card_tokens,
+                            self.exposure)
+
 
 class RiskModel:
     """The risk gate with ``limits``; per-slot host state in ``slots`` (index = slot).
@@ -78,7 +83,7 @@ class RiskModel:
         n = params.trade_slots
         self.state = _Speculative([copy.copy((slots or {}).get(i, SlotRisk()))
                                    for i in range(n)], [0] * n, 0, exposure)
-        self.committed = copy.deepcopy(self.state)
+        self.committed = self.state.copy()
         self._as_of = 0          # the working buckets are as at the start of this cycle
 
     @property
@@ -205,6 +210,6 @@ class RiskModel:
             self._advance(now)
             self._finish_cycle(now, (), self.state.exposure)
         if commit:
-            self.committed = copy.deepcopy(self.state)
+            self.committed = self.state.copy()
         else:
-            self.state = copy.deepcopy(self.committed)
+            self.state = self.committed.copy()

@@ -9,8 +9,7 @@ and sizes an ITCH feed can carry.
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hdl.strategy.layouts import TIME_BITS, Source, TradeParams
 
@@ -76,7 +75,7 @@ class Group:
         return len(self.legs) == 2
 
 
-@dataclass
+@dataclass(frozen=True)
 class _SlotState:
     top: Top = field(default_factory=Top)
     last_fire: int = 0
@@ -104,7 +103,7 @@ class StrategyModel:
             raise ValueError(f"{len(self.pairs)} pairs for {params.pairs} entries")
         self.enable = enable
         self.state = [_SlotState() for _ in range(params.trade_slots)]
-        self.committed = copy.deepcopy(self.state)
+        self.committed = list(self.state)        # entries are immutable: a copy is cheap
 
     def _cool(self, now: int, slot: int) -> bool:
         entry = self.state[slot]
@@ -117,11 +116,10 @@ class StrategyModel:
         if slot >= n:
             return None
         group = self._decide(now, slot, top) if self.enable else None
-        self.state[slot].top = top
+        self.state[slot] = replace(self.state[slot], top=top)
         if group is not None:
             for leg in group.legs:
-                self.state[leg.slot].last_fire = now
-                self.state[leg.slot].fired = True
+                self.state[leg.slot] = replace(self.state[leg.slot], last_fire=now, fired=True)
         return group
 
     def _decide(self, now: int, slot: int, top: Top) -> Group | None:
@@ -168,6 +166,6 @@ class StrategyModel:
     def verdict(self, commit: bool) -> None:
         """The frame verdict that follows this cycle's record (if any)."""
         if commit:
-            self.committed = copy.deepcopy(self.state)
+            self.committed = list(self.state)
         else:
-            self.state = copy.deepcopy(self.committed)
+            self.state = list(self.committed)

@@ -32,37 +32,14 @@ from proto.net import (
     build_ethernet,
     build_ipv4,
     build_tcp,
-    ip_bytes,
-    mac_bytes,
 )
+from sim.order_session import Session, register_values
 
 __all__ = ["Session", "Leg", "Step", "Beat", "Frame", "Run", "register_values",
            "expected_frame", "expected_payload", "simulate", "NOW_BASE"]
 
 NOW_BASE = 1000
-
-
-@dataclass(frozen=True)
-class Session:
-    dst_mac: str = "02:00:00:00:00:0a"
-    src_mac: str = "02:00:00:00:00:0b"
-    src_ip: str = "10.0.0.2"
-    dst_ip: str = "10.0.0.1"
-    src_port: int = 49152
-    dst_port: int = 15000
-    ttl: int = 64
-    window: int = 29200
-    ack: int = 0x1234_5678
-    time_in_force: str = "3"
-    display: str = "Y"
-    capacity: str = "P"
-    intermarket_sweep: str = "N"
-    cross_type: str = "N"
-    prefix: str = "TKFG00"
-    firm: str = "TKFG"
-    seq: int = 0x0102_0304
-    user_ref: int = 1
-    ip_id: int = 0x4242
+DEFAULT_SESSION = Session()
 
 
 @dataclass(frozen=True)
@@ -77,36 +54,6 @@ class Leg:
         return {"slot": self.slot, "sell": int(self.sell), "price": self.price,
                 "shares": self.shares,
                 "symbol": int.from_bytes(self.symbol.encode("ascii").ljust(8), "little")}
-
-
-def _text(raw: str, size: int) -> int:
-    return int.from_bytes(raw.encode("ascii").ljust(size, b"\0")[:size], "big")
-
-
-def _fields(register: str, values: dict[str, int]) -> int:
-    reg = next(r for r in ORDER_BLOCK.registers if r.name == register)
-    return sum(v << reg.field(name).offset for name, v in values.items())
-
-
-def register_values(s: Session) -> dict[str, int]:
-    """Every RW register's word for session ``s``."""
-    dst, src = mac_bytes(s.dst_mac), mac_bytes(s.src_mac)
-    chars = {name: ord(getattr(s, name)) for name in
-             ("time_in_force", "display", "capacity", "intermarket_sweep")}
-    return {
-        "control": 0,
-        "dst_mac_hi": int.from_bytes(dst[:2], "big"), "dst_mac_lo": int.from_bytes(dst[2:], "big"),
-        "src_mac_hi": int.from_bytes(src[:2], "big"), "src_mac_lo": int.from_bytes(src[2:], "big"),
-        "src_ip": int.from_bytes(ip_bytes(s.src_ip), "big"),
-        "dst_ip": int.from_bytes(ip_bytes(s.dst_ip), "big"),
-        "src_port": s.src_port, "dst_port": s.dst_port, "ttl": s.ttl, "window": s.window,
-        "ack": s.ack,
-        "order_chars_0": _fields("order_chars_0", chars),
-        "order_chars_1": _fields("order_chars_1", {"cross_type": ord(s.cross_type)}),
-        "cl_ord_prefix_0": _text(s.prefix[:4], 4), "cl_ord_prefix_1": _text(s.prefix[4:], 4),
-        "firm": _text(s.firm, 4),
-        "seq_load": s.seq, "user_ref_load": s.user_ref, "ip_id_load": s.ip_id,
-    }
 
 
 def expected_payload(s: Session, leg: Leg, user_ref: int) -> bytes:
@@ -213,7 +160,7 @@ def _register(dut, name):
     return target.as_value() if isinstance(target, data.View) else target
 
 
-def simulate(steps: list[Step], session: Session = Session(), *, enable: bool = True,
+def simulate(steps: list[Step], session: Session = DEFAULT_SESSION, *, enable: bool = True,
              tail: int = 40, params: TradeParams = SIM_TRADE, when_full: str = "offer") \
         -> Run:
     """Play ``steps``, then ``tail`` idle cycles.

@@ -1,0 +1,155 @@
+"""``TickToTrade``: the whole card, MAC receive beats in, OUCH order frames out.
+
+Feed handler -> book builder -> strategy -> risk gate -> order entry, behind one AXI4-Lite
+register bank (:func:`card_register_map`). One free-running cycle counter (``now``) is the
+time base of the strategy's cool-downs, the risk gate's rate buckets and duplicate window,
+and the timestamps of the records the host receives.
+
+Tick-to-trade (:attr:`TickToTrade.TICK_TO_TRADE`): from the rx beat carrying the last byte
+of the triggering ITCH message to the first beat of the order frame on ``tx``, on an idle
+card: feed handler 4 + book builder 4 + strategy 1 + risk gate 1 + order entry 1 = 11
+cycles.
+
+Outputs besides ``tx``: the book's update records and verdicts (what
+``tickforge book --engine verilator`` reads), the feed's gaps, the risk gate's rejections
+and order entry's report of every frame begun.
+"""
+
+from __future__ import annotations
+
+from amaranth import Module, Signal
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In
+
+from hdl.book.builder import BookBuilder
+from hdl.book.layouts import SIM_PARAMS, BookParams
+from hdl.book.regs import book_block
+from hdl.feed.frame_regs import FRAME_BLOCK
+from hdl.feed.handler import FeedHandler
+from hdl.feed.mold_regs import mold_block
+from hdl.host_if.axil import AXI4LiteSignature
+from hdl.host_if.csr_bank import AXI4LiteCSR
+from hdl.host_if.regs import RegisterMap
+from hdl.host_if.system import SYSTEM_BLOCK, SystemLogic
+from hdl.order.entry import OrderEntry
+from hdl.order.regs import ORDER_BLOCK
+from hdl.risk.gate import RiskGate
+from hdl.risk.regs import risk_block
+from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, TradeParams
+from hdl.strategy.regs import strategy_block
+from hdl.strategy.strategy import Strategy
+
+__all__ = ["TickToTrade", "card_register_map"]
+
+
+def card_register_map(book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TRADE,
+                      channels: int = 4) -> RegisterMap:
+    """System block first (discovery starts there), then the pipeline's blocks in order."""
+    return RegisterMap("tickforge", [SYSTEM_BLOCK, FRAME_BLOCK, mold_block(channels),
+                                     book_block(book), strategy_block(trade),
+                                     risk_block(trade), ORDER_BLOCK])
+
+
+class TickToTrade(wiring.Component):
+    """The tick-to-trade core.
+
+    Interface attributes
+    --------------------
+    s_axil : In(AXI4LiteSignature)
+        Host registers.
+    rx : In(stream.Signature(rx_beat_layout(64), always_ready=True))
+        The market-data MAC's receive stream.
+    updates, update_end
+        As in :class:`hdl.book.builder.BookBuilder`.
+    gaps
+        As in :class:`hdl.feed.handler.FeedHandler`.
+    rejects
+        As in :class:`hdl.risk.gate.RiskGate`.
+    sent, tx
+        As in :class:`hdl.order.entry.OrderEntry`: the order-entry MAC's transmit stream
+        (with ready) and the report of every frame begun.
+    """
+
+    TICK_TO_TRADE = (FeedHandler.LATENCY + BookBuilder.LATENCY + Strategy.LATENCY +
+                     RiskGate.LATENCY + OrderEntry.LATENCY)
+
+    def __init__(self, book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TRADE,
+                 width: int = 64, channels: int = 4):
+        self.params = book
+        self.trade = trade
+        self.register_map = card_register_map(book, trade, channels)
+        self.csr = AXI4LiteCSR(self.register_map)
+        self.handler = FeedHandler(width, channels)
+        self.builder = BookBuilder(book)
+        self.strategy = Strategy(book, trade)
+        self.risk = RiskGate(trade)
+        self.order_entry = OrderEntry(trade)
+        members = {"s_axil": In(AXI4LiteSignature(self.csr.bank.addr_width)),
+                   "rx": self.handler.signature.members["rx"]}
+        for part, names in ((self.builder, ("updates", "update_end")),
+                            (self.handler, ("gaps",)), (self.risk, ("rejects",)),
+                            (self.order_entry, ("sent", "tx"))):
+            for name in names:
+                members[name] = part.signature.members[name]
+        super().__init__(members)
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.csr = csr = self.csr
+        m.submodules.system = system = SystemLogic()
+        m.submodules.handler = handler = self.handler
+        m.submodules.builder = builder = self.builder
+        m.submodules.strategy = strategy = self.strategy
+        m.submodules.risk = risk = self.risk
+        m.submodules.order_entry = entry = self.order_entry
+        wiring.connect(m, wiring.flipped(self.s_axil), csr.s_axil)
+        wiring.connect(m, csr.system, system.regs)
+        wiring.connect(m, getattr(csr, FRAME_BLOCK.name), handler.frame_regs)
+        wiring.connect(m, getattr(csr, handler.mold_block.name), handler.mold_regs)
+        for part in (builder, strategy, risk):
+            wiring.connect(m, getattr(csr, part.block.name), part.regs)
+        wiring.connect(m, getattr(csr, ORDER_BLOCK.name), entry.regs)
+        m.d.comb += system.status_event.eq(0)
+
+        now = Signal(TIME_BITS)
+        m.d.sync += now.eq(now + 1)
+        m.d.comb += [strategy.now.eq(now), risk.now.eq(now), entry.now.eq(now)]
+
+        wiring.connect(m, wiring.flipped(self.rx), handler.rx)
+        m.d.comb += [
+            builder.events.valid.eq(handler.events.valid),
+            builder.events.payload.eq(handler.events.payload),
+            builder.frame_end.valid.eq(handler.frame_end.valid),
+            builder.frame_end.payload.eq(handler.frame_end.payload),
+            self.gaps.valid.eq(handler.gaps.valid), self.gaps.payload.eq(handler.gaps.payload),
+        ]
+        for name in ("updates", "update_end"):
+            source, sink = getattr(builder, name), getattr(self, name)
+            m.d.comb += [sink.valid.eq(source.valid), sink.payload.eq(source.payload)]
+        connect_trading(m, builder, strategy, risk, entry)
+        wiring.connect(m, risk.rejects, wiring.flipped(self.rejects))
+        wiring.connect(m, entry.sent, wiring.flipped(self.sent))
+        wiring.connect(m, entry.tx, wiring.flipped(self.tx))
+        return m
+
+
+def connect_trading(m: Module, book, strategy: Strategy, risk: RiskGate,
+                    entry: OrderEntry) -> None:
+    """Wire records and verdicts (``book.updates``/``update_end``) through the trading path."""
+    m.d.comb += [
+        strategy.updates.valid.eq(book.updates.valid),
+        strategy.updates.payload.eq(book.updates.payload),
+        strategy.update_end.valid.eq(book.update_end.valid),
+        strategy.update_end.payload.eq(book.update_end.payload),
+        risk.intents.valid.eq(strategy.intents.valid),
+        risk.intents.payload.eq(strategy.intents.payload),
+        risk.verdict_in.valid.eq(strategy.verdict.valid),
+        risk.verdict_in.payload.eq(strategy.verdict.payload),
+        risk.free.eq(entry.free),
+        risk.session_active.eq(entry.session_active),
+        entry.orders.valid.eq(risk.accepted.valid),
+        entry.orders.payload.eq(risk.accepted.payload),
+        entry.verdict.valid.eq(risk.verdict.valid),
+        entry.verdict.payload.eq(risk.verdict.payload),
+        entry.kill.eq(risk.killed),
+    ]
