@@ -366,7 +366,7 @@
 #define TICKFORGE_BOOK_VERSION                           0x00000404u  /* RO: Block register-layout version. */
 #define TICKFORGE_BOOK_VERSION_RESET                     0x00000001u
 #define TICKFORGE_BOOK_NEXT                              0x00000408u  /* RO: Byte address of the next block header; 0 if last. */
-#define TICKFORGE_BOOK_NEXT_RESET                        0x00000000u
+#define TICKFORGE_BOOK_NEXT_RESET                        0x00000480u
 #define TICKFORGE_BOOK_SUB_SLOT                          0x0000040Cu  /* RW: Slot that commands and slot_status refer to. */
 #define TICKFORGE_BOOK_SUB_SLOT_RESET                    0x00000000u
 #define TICKFORGE_BOOK_SUB_TICKER_0                      0x00000410u  /* RW: Ticker bytes 0..3 (byte 0 in bits 31..24), space padded. */
@@ -443,5 +443,322 @@
 #define TICKFORGE_BOOK_INPUT_OVERFLOW_RESET              0x00000000u
 #define TICKFORGE_BOOK_LIVE_ORDERS                       0x00000478u  /* RO: Orders in the table now (not a counter: a gauge). */
 #define TICKFORGE_BOOK_LIVE_ORDERS_RESET                 0x00000000u
+
+/* Block strategy: Strategy triggers: take per stock, pairs on two stocks' mid prices. */
+#define TICKFORGE_STRATEGY_BASE                          0x00000480u
+#define TICKFORGE_STRATEGY_BLOCK_TYPE                    0x53545254u
+#define TICKFORGE_STRATEGY_BLOCK_VERSION                 1u
+#define TICKFORGE_STRATEGY_TYPE                          0x00000480u  /* RO: Block type identifier. */
+#define TICKFORGE_STRATEGY_TYPE_RESET                    0x53545254u
+#define TICKFORGE_STRATEGY_VERSION                       0x00000484u  /* RO: Block register-layout version. */
+#define TICKFORGE_STRATEGY_VERSION_RESET                 0x00000001u
+#define TICKFORGE_STRATEGY_NEXT                          0x00000488u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_STRATEGY_NEXT_RESET                    0x00000500u
+#define TICKFORGE_STRATEGY_CONTROL                       0x0000048Cu  /* RW: Global switches. */
+#define TICKFORGE_STRATEGY_CONTROL_RESET                 0x00000000u
+#define TICKFORGE_STRATEGY_CONTROL_ENABLE_SHIFT          0u
+#define TICKFORGE_STRATEGY_CONTROL_ENABLE_MASK           0x00000001u  /* Triggers may fire. */
+#define TICKFORGE_STRATEGY_COMMAND                       0x00000490u  /* W1S: Window commands; write 1 to a bit. */
+#define TICKFORGE_STRATEGY_COMMAND_RESET                 0x00000000u
+#define TICKFORGE_STRATEGY_COMMAND_LOAD_SLOT_SHIFT       0u
+#define TICKFORGE_STRATEGY_COMMAND_LOAD_SLOT_MASK        0x00000001u  /* Load the take_*, cooldown and symbol registers into slot slot_sel. */
+#define TICKFORGE_STRATEGY_COMMAND_LOAD_PAIR_SHIFT       1u
+#define TICKFORGE_STRATEGY_COMMAND_LOAD_PAIR_MASK        0x00000002u  /* Load the pair_* registers into entry pair_sel. */
+#define TICKFORGE_STRATEGY_SLOT_SEL                      0x00000494u  /* RW: Book slot that load_slot writes. */
+#define TICKFORGE_STRATEGY_SLOT_SEL_RESET                0x00000000u
+#define TICKFORGE_STRATEGY_TAKE_MODE                     0x00000498u  /* RW: Take trigger of the slot. */
+#define TICKFORGE_STRATEGY_TAKE_MODE_RESET               0x00000000u
+#define TICKFORGE_STRATEGY_TAKE_MODE_ENABLE_SHIFT        0u
+#define TICKFORGE_STRATEGY_TAKE_MODE_ENABLE_MASK         0x00000001u  /* The slot's take trigger may fire. */
+#define TICKFORGE_STRATEGY_TAKE_BUY_LIMIT                0x0000049Cu  /* RW: Buy when the best offer is at or below this price (0: never buy). */
+#define TICKFORGE_STRATEGY_TAKE_BUY_LIMIT_RESET          0x00000000u
+#define TICKFORGE_STRATEGY_TAKE_SELL_LIMIT               0x000004A0u  /* RW: Sell when the best bid is at or above this price (0: never sell). */
+#define TICKFORGE_STRATEGY_TAKE_SELL_LIMIT_RESET         0x00000000u
+#define TICKFORGE_STRATEGY_TAKE_MAX_SHARES               0x000004A4u  /* RW: Shares of a take order: the touched level's size, capped at this (0: never fire). */
+#define TICKFORGE_STRATEGY_TAKE_MAX_SHARES_RESET         0x00000000u
+#define TICKFORGE_STRATEGY_COOLDOWN                      0x000004A8u  /* RW: Cycles after a trigger fires on the stock before another may. */
+#define TICKFORGE_STRATEGY_COOLDOWN_RESET                0x00000000u
+#define TICKFORGE_STRATEGY_SYMBOL_0                      0x000004ACu  /* RW: OUCH symbol bytes 0..3 (byte 0 in bits 31..24), space padded. */
+#define TICKFORGE_STRATEGY_SYMBOL_0_RESET                0x00000000u
+#define TICKFORGE_STRATEGY_SYMBOL_1                      0x000004B0u  /* RW: OUCH symbol bytes 4..7 (byte 4 in bits 31..24), space padded. */
+#define TICKFORGE_STRATEGY_SYMBOL_1_RESET                0x00000000u
+#define TICKFORGE_STRATEGY_PAIR_SEL                      0x000004B4u  /* RW: Pairs entry that load_pair writes. */
+#define TICKFORGE_STRATEGY_PAIR_SEL_RESET                0x00000000u
+#define TICKFORGE_STRATEGY_PAIR_SLOTS                    0x000004B8u  /* RW: Members of the pair. */
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_RESET              0x00000000u
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_A_SHIFT            0u
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_A_MASK             0x000000FFu  /* Book slot of stock A (the leg sized pair_qty). */
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_B_SHIFT            8u
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_B_MASK             0x0000FF00u  /* Book slot of stock B (the hedge). */
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_ENABLE_SHIFT       16u
+#define TICKFORGE_STRATEGY_PAIR_SLOTS_ENABLE_MASK        0x00010000u  /* The entry may fire. */
+#define TICKFORGE_STRATEGY_PAIR_RATIO                    0x000004BCu  /* RW: Hedge ratio: B shares per A share (1..65535). */
+#define TICKFORGE_STRATEGY_PAIR_RATIO_RESET              0x00000001u
+#define TICKFORGE_STRATEGY_PAIR_BAND_LO                  0x000004C0u  /* RW: Buy A, sell B when the doubled spread is below this (signed). */
+#define TICKFORGE_STRATEGY_PAIR_BAND_LO_RESET            0x00000000u
+#define TICKFORGE_STRATEGY_PAIR_BAND_HI                  0x000004C4u  /* RW: Sell A, buy B when the doubled spread is above this (signed). */
+#define TICKFORGE_STRATEGY_PAIR_BAND_HI_RESET            0x00000000u
+#define TICKFORGE_STRATEGY_PAIR_QTY                      0x000004C8u  /* RW: Shares of the A leg (0: never fire). */
+#define TICKFORGE_STRATEGY_PAIR_QTY_RESET                0x00000000u
+#define TICKFORGE_STRATEGY_CAP_TRADE_SLOTS               0x000004CCu  /* RO: Capacity: slots with trading state. */
+#define TICKFORGE_STRATEGY_CAP_TRADE_SLOTS_RESET         0x00000010u
+#define TICKFORGE_STRATEGY_CAP_PAIRS                     0x000004D0u  /* RO: Capacity: pairs entries. */
+#define TICKFORGE_STRATEGY_CAP_PAIRS_RESET               0x00000004u
+#define TICKFORGE_STRATEGY_RECORDS                       0x000004D4u  /* RO: Book-update records seen. */
+#define TICKFORGE_STRATEGY_RECORDS_RESET                 0x00000000u
+#define TICKFORGE_STRATEGY_UNTRACKED                     0x000004D8u  /* RO: Records of slots without trading state (slot >= trade_slots). */
+#define TICKFORGE_STRATEGY_UNTRACKED_RESET               0x00000000u
+#define TICKFORGE_STRATEGY_TAKE_FIRED                    0x000004DCu  /* RO: Groups proposed by take triggers. */
+#define TICKFORGE_STRATEGY_TAKE_FIRED_RESET              0x00000000u
+#define TICKFORGE_STRATEGY_PAIRS_FIRED                   0x000004E0u  /* RO: Groups proposed by pairs triggers. */
+#define TICKFORGE_STRATEGY_PAIRS_FIRED_RESET             0x00000000u
+#define TICKFORGE_STRATEGY_SUPPRESSED_FLAGS              0x000004E4u  /* RO: Triggers that held because a stock was halted or its book invalid. */
+#define TICKFORGE_STRATEGY_SUPPRESSED_FLAGS_RESET        0x00000000u
+#define TICKFORGE_STRATEGY_SUPPRESSED_COOLDOWN           0x000004E8u  /* RO: Triggers that held because a stock was cooling down. */
+#define TICKFORGE_STRATEGY_SUPPRESSED_COOLDOWN_RESET     0x00000000u
+#define TICKFORGE_STRATEGY_WITHDRAWN                     0x000004ECu  /* RO: Verdicts that withdrew a frame (strategy state rolled back). */
+#define TICKFORGE_STRATEGY_WITHDRAWN_RESET               0x00000000u
+
+/* Block risk: Pre-trade risk checks (SEC 15c3-5): limits, kill switch, positions. */
+#define TICKFORGE_RISK_BASE                              0x00000500u
+#define TICKFORGE_RISK_BLOCK_TYPE                        0x5249534Bu
+#define TICKFORGE_RISK_BLOCK_VERSION                     1u
+#define TICKFORGE_RISK_TYPE                              0x00000500u  /* RO: Block type identifier. */
+#define TICKFORGE_RISK_TYPE_RESET                        0x5249534Bu
+#define TICKFORGE_RISK_VERSION                           0x00000504u  /* RO: Block register-layout version. */
+#define TICKFORGE_RISK_VERSION_RESET                     0x00000001u
+#define TICKFORGE_RISK_NEXT                              0x00000508u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_RISK_NEXT_RESET                        0x00000600u
+#define TICKFORGE_RISK_CONTROL                           0x0000050Cu  /* RW: Switches. */
+#define TICKFORGE_RISK_CONTROL_RESET                     0x00000000u
+#define TICKFORGE_RISK_CONTROL_ENABLE_SHIFT              0u
+#define TICKFORGE_RISK_CONTROL_ENABLE_MASK               0x00000001u  /* Orders may pass (0: every leg is rejected). */
+#define TICKFORGE_RISK_CONTROL_COLLAR_BPS_SHIFT          1u
+#define TICKFORGE_RISK_CONTROL_COLLAR_BPS_MASK           0x00000002u  /* collar is in basis points of the midpoint, not in price units. */
+#define TICKFORGE_RISK_COMMAND                           0x00000510u  /* W1S: Commands; write 1 to a bit. */
+#define TICKFORGE_RISK_COMMAND_RESET                     0x00000000u
+#define TICKFORGE_RISK_COMMAND_KILL_SHIFT                0u
+#define TICKFORGE_RISK_COMMAND_KILL_MASK                 0x00000001u  /* Set the kill switch: nothing passes until rearm. */
+#define TICKFORGE_RISK_COMMAND_REARM_SHIFT               1u
+#define TICKFORGE_RISK_COMMAND_REARM_MASK                0x00000002u  /* Clear the kill switch (refused while the loss limit is breached). */
+#define TICKFORGE_RISK_COMMAND_LOAD_SLOT_SHIFT           2u
+#define TICKFORGE_RISK_COMMAND_LOAD_SLOT_MASK            0x00000004u  /* Load slot_position, slot_open_buy, slot_open_sell and slot_limit into slot slot_sel. */
+#define TICKFORGE_RISK_COMMAND_LOAD_EXPOSURE_SHIFT       3u
+#define TICKFORGE_RISK_COMMAND_LOAD_EXPOSURE_MASK        0x00000008u  /* Load exposure_load_lo/hi into the gross exposure. */
+#define TICKFORGE_RISK_COMMAND_LOAD_PNL_SHIFT            4u
+#define TICKFORGE_RISK_COMMAND_LOAD_PNL_MASK             0x00000010u  /* Load pnl_load_lo/hi into the realised P&L. */
+#define TICKFORGE_RISK_COMMAND_REFILL_SHIFT              5u
+#define TICKFORGE_RISK_COMMAND_REFILL_MASK               0x00000020u  /* Fill every rate bucket to its burst. */
+#define TICKFORGE_RISK_STATUS                            0x00000514u  /* RO: Kill switch. */
+#define TICKFORGE_RISK_STATUS_RESET                      0x00000000u
+#define TICKFORGE_RISK_STATUS_KILLED_SHIFT               0u
+#define TICKFORGE_RISK_STATUS_KILLED_MASK                0x00000001u  /* The kill switch is set. */
+#define TICKFORGE_RISK_STATUS_LOSS_BREACHED_SHIFT        1u
+#define TICKFORGE_RISK_STATUS_LOSS_BREACHED_MASK         0x00000002u  /* Realised P&L is below -loss_limit. */
+#define TICKFORGE_RISK_STATUS_BY_HOST_SHIFT              2u
+#define TICKFORGE_RISK_STATUS_BY_HOST_MASK               0x00000004u  /* The host set it (command.kill). */
+#define TICKFORGE_RISK_STATUS_BY_LOSS_SHIFT              3u
+#define TICKFORGE_RISK_STATUS_BY_LOSS_MASK               0x00000008u  /* The loss limit tripped it. */
+#define TICKFORGE_RISK_MAX_SHARES                        0x00000518u  /* RW: Largest order, shares. */
+#define TICKFORGE_RISK_MAX_SHARES_RESET                  0x00000000u
+#define TICKFORGE_RISK_MAX_NOTIONAL_LO                   0x0000051Cu  /* RW: Largest order, price x shares (bits 31..0). */
+#define TICKFORGE_RISK_MAX_NOTIONAL_LO_RESET             0x00000000u
+#define TICKFORGE_RISK_MAX_NOTIONAL_HI                   0x00000520u  /* RW: Largest order, price x shares (bits 63..32). */
+#define TICKFORGE_RISK_MAX_NOTIONAL_HI_RESET             0x00000000u
+#define TICKFORGE_RISK_COLLAR                            0x00000524u  /* RW: Furthest an order may be through the book's midpoint: price units, or basis points with control.collar_bps. */
+#define TICKFORGE_RISK_COLLAR_RESET                      0x00000000u
+#define TICKFORGE_RISK_GROSS_LIMIT_LO                    0x00000528u  /* RW: Largest gross exposure after an order, price x shares (bits 31..0). */
+#define TICKFORGE_RISK_GROSS_LIMIT_LO_RESET              0x00000000u
+#define TICKFORGE_RISK_GROSS_LIMIT_HI                    0x0000052Cu  /* RW: Largest gross exposure after an order, price x shares (bits 63..32). */
+#define TICKFORGE_RISK_GROSS_LIMIT_HI_RESET              0x00000000u
+#define TICKFORGE_RISK_STOCK_BURST                       0x00000530u  /* RW: Tokens of each stock's rate bucket (orders in a burst). */
+#define TICKFORGE_RISK_STOCK_BURST_RESET                 0x00000000u
+#define TICKFORGE_RISK_STOCK_REFILL                      0x00000534u  /* RW: Refill of each stock's bucket: one token in every cycle whose cycle counter is a multiple of 2 ** log2. */
+#define TICKFORGE_RISK_STOCK_REFILL_RESET                0x00000000u
+#define TICKFORGE_RISK_STOCK_REFILL_LOG2_SHIFT           0u
+#define TICKFORGE_RISK_STOCK_REFILL_LOG2_MASK            0x0000001Fu  /* Period exponent. */
+#define TICKFORGE_RISK_STOCK_REFILL_ENABLE_SHIFT         8u
+#define TICKFORGE_RISK_STOCK_REFILL_ENABLE_MASK          0x00000100u  /* Refill at all. */
+#define TICKFORGE_RISK_GLOBAL_BURST                      0x00000538u  /* RW: Tokens of the card's rate bucket. */
+#define TICKFORGE_RISK_GLOBAL_BURST_RESET                0x00000000u
+#define TICKFORGE_RISK_GLOBAL_REFILL                     0x0000053Cu  /* RW: Refill of the card's bucket: one token in every cycle whose cycle counter is a multiple of 2 ** log2. */
+#define TICKFORGE_RISK_GLOBAL_REFILL_RESET               0x00000000u
+#define TICKFORGE_RISK_GLOBAL_REFILL_LOG2_SHIFT          0u
+#define TICKFORGE_RISK_GLOBAL_REFILL_LOG2_MASK           0x0000001Fu  /* Period exponent. */
+#define TICKFORGE_RISK_GLOBAL_REFILL_ENABLE_SHIFT        8u
+#define TICKFORGE_RISK_GLOBAL_REFILL_ENABLE_MASK         0x00000100u  /* Refill at all. */
+#define TICKFORGE_RISK_DUP_WINDOW                        0x00000540u  /* RW: Cycles in which an order with the stock, side and price of an accepted one is a duplicate. */
+#define TICKFORGE_RISK_DUP_WINDOW_RESET                  0x00000000u
+#define TICKFORGE_RISK_LOSS_LIMIT_LO                     0x00000544u  /* RW: Daily realised loss that trips the kill switch (bits 31..0). */
+#define TICKFORGE_RISK_LOSS_LIMIT_LO_RESET               0x00000000u
+#define TICKFORGE_RISK_LOSS_LIMIT_HI                     0x00000548u  /* RW: Daily realised loss that trips the kill switch (bits 63..32). */
+#define TICKFORGE_RISK_LOSS_LIMIT_HI_RESET               0x00000000u
+#define TICKFORGE_RISK_SLOT_SEL                          0x0000054Cu  /* RW: Slot of the load_slot window and read_* registers. */
+#define TICKFORGE_RISK_SLOT_SEL_RESET                    0x00000000u
+#define TICKFORGE_RISK_SLOT_POSITION                     0x00000550u  /* RW: Position to load, shares, signed (two's complement). */
+#define TICKFORGE_RISK_SLOT_POSITION_RESET               0x00000000u
+#define TICKFORGE_RISK_SLOT_OPEN_BUY                     0x00000554u  /* RW: Open buy shares to load. */
+#define TICKFORGE_RISK_SLOT_OPEN_BUY_RESET               0x00000000u
+#define TICKFORGE_RISK_SLOT_OPEN_SELL                    0x00000558u  /* RW: Open sell shares to load. */
+#define TICKFORGE_RISK_SLOT_OPEN_SELL_RESET              0x00000000u
+#define TICKFORGE_RISK_SLOT_LIMIT                        0x0000055Cu  /* RW: Position limit to load: |position + open orders| after an order, shares. */
+#define TICKFORGE_RISK_SLOT_LIMIT_RESET                  0x00000000u
+#define TICKFORGE_RISK_EXPOSURE_LOAD_LO                  0x00000560u  /* RW: Gross exposure to load (bits 31..0). */
+#define TICKFORGE_RISK_EXPOSURE_LOAD_LO_RESET            0x00000000u
+#define TICKFORGE_RISK_EXPOSURE_LOAD_HI                  0x00000564u  /* RW: Gross exposure to load (bits 63..32). */
+#define TICKFORGE_RISK_EXPOSURE_LOAD_HI_RESET            0x00000000u
+#define TICKFORGE_RISK_PNL_LOAD_LO                       0x00000568u  /* RW: Realised P&L to load, signed (bits 31..0). */
+#define TICKFORGE_RISK_PNL_LOAD_LO_RESET                 0x00000000u
+#define TICKFORGE_RISK_PNL_LOAD_HI                       0x0000056Cu  /* RW: Realised P&L to load, signed (bits 63..32). */
+#define TICKFORGE_RISK_PNL_LOAD_HI_RESET                 0x00000000u
+#define TICKFORGE_RISK_READ_POSITION                     0x00000570u  /* RO: Position of slot_sel (signed). */
+#define TICKFORGE_RISK_READ_POSITION_RESET               0x00000000u
+#define TICKFORGE_RISK_READ_OPEN_BUY                     0x00000574u  /* RO: Open buy shares of slot_sel. */
+#define TICKFORGE_RISK_READ_OPEN_BUY_RESET               0x00000000u
+#define TICKFORGE_RISK_READ_OPEN_SELL                    0x00000578u  /* RO: Open sell shares of slot_sel. */
+#define TICKFORGE_RISK_READ_OPEN_SELL_RESET              0x00000000u
+#define TICKFORGE_RISK_READ_LIMIT                        0x0000057Cu  /* RO: Position limit of slot_sel. */
+#define TICKFORGE_RISK_READ_LIMIT_RESET                  0x00000000u
+#define TICKFORGE_RISK_READ_TOKENS                       0x00000580u  /* RO: Tokens in slot_sel's rate bucket. */
+#define TICKFORGE_RISK_READ_TOKENS_RESET                 0x00000000u
+#define TICKFORGE_RISK_GLOBAL_TOKENS                     0x00000584u  /* RO: Tokens in the card's rate bucket. */
+#define TICKFORGE_RISK_GLOBAL_TOKENS_RESET               0x00000000u
+#define TICKFORGE_RISK_EXPOSURE_LO                       0x00000588u  /* RO: Gross exposure now (bits 31..0). */
+#define TICKFORGE_RISK_EXPOSURE_LO_RESET                 0x00000000u
+#define TICKFORGE_RISK_EXPOSURE_HI                       0x0000058Cu  /* RO: Gross exposure now (bits 63..32). */
+#define TICKFORGE_RISK_EXPOSURE_HI_RESET                 0x00000000u
+#define TICKFORGE_RISK_PNL_LO                            0x00000590u  /* RO: Realised P&L now (bits 31..0). */
+#define TICKFORGE_RISK_PNL_LO_RESET                      0x00000000u
+#define TICKFORGE_RISK_PNL_HI                            0x00000594u  /* RO: Realised P&L now (bits 63..32). */
+#define TICKFORGE_RISK_PNL_HI_RESET                      0x00000000u
+#define TICKFORGE_RISK_CAP_TRADE_SLOTS                   0x00000598u  /* RO: Capacity: slots with risk state. */
+#define TICKFORGE_RISK_CAP_TRADE_SLOTS_RESET             0x00000010u
+#define TICKFORGE_RISK_GROUPS                            0x0000059Cu  /* RO: Groups checked (a take is one leg, a pairs trigger two). */
+#define TICKFORGE_RISK_GROUPS_RESET                      0x00000000u
+#define TICKFORGE_RISK_ACCEPTED_LEGS                     0x000005A0u  /* RO: Legs passed to order entry. */
+#define TICKFORGE_RISK_ACCEPTED_LEGS_RESET               0x00000000u
+#define TICKFORGE_RISK_REJECTED_LEGS                     0x000005A4u  /* RO: Legs rejected. */
+#define TICKFORGE_RISK_REJECTED_LEGS_RESET               0x00000000u
+#define TICKFORGE_RISK_REASON_KILLED                     0x000005A8u  /* RO: Legs rejected with killed set: kill switch set (host command, or the daily loss limit tripped it). */
+#define TICKFORGE_RISK_REASON_KILLED_RESET               0x00000000u
+#define TICKFORGE_RISK_REASON_DISABLED                   0x000005ACu  /* RO: Legs rejected with disabled set: trading is not enabled (risk.control.enable = 0). */
+#define TICKFORGE_RISK_REASON_DISABLED_RESET             0x00000000u
+#define TICKFORGE_RISK_REASON_NO_SESSION                 0x000005B0u  /* RO: Legs rejected with no_session set: the order-entry TCP session is not handed to the card. */
+#define TICKFORGE_RISK_REASON_NO_SESSION_RESET           0x00000000u
+#define TICKFORGE_RISK_REASON_HALTED                     0x000005B4u  /* RO: Legs rejected with halted set: the stock is halted (its last H message was not 'T'). */
+#define TICKFORGE_RISK_REASON_HALTED_RESET               0x00000000u
+#define TICKFORGE_RISK_REASON_INVALID_BOOK               0x000005B8u  /* RO: Legs rejected with invalid_book set: the stock's book is flagged invalid (not exact). */
+#define TICKFORGE_RISK_REASON_INVALID_BOOK_RESET         0x00000000u
+#define TICKFORGE_RISK_REASON_BAD_ORDER                  0x000005BCu  /* RO: Legs rejected with bad_order set: zero shares, zero price, or a slot without trading state. */
+#define TICKFORGE_RISK_REASON_BAD_ORDER_RESET            0x00000000u
+#define TICKFORGE_RISK_REASON_MAX_SHARES                 0x000005C0u  /* RO: Legs rejected with max_shares set: shares above max_shares. */
+#define TICKFORGE_RISK_REASON_MAX_SHARES_RESET           0x00000000u
+#define TICKFORGE_RISK_REASON_MAX_NOTIONAL               0x000005C4u  /* RO: Legs rejected with max_notional set: price x shares above max_notional. */
+#define TICKFORGE_RISK_REASON_MAX_NOTIONAL_RESET         0x00000000u
+#define TICKFORGE_RISK_REASON_COLLAR                     0x000005C8u  /* RO: Legs rejected with collar set: price beyond the collar around the book's midpoint, or a one-sided book. */
+#define TICKFORGE_RISK_REASON_COLLAR_RESET               0x00000000u
+#define TICKFORGE_RISK_REASON_POSITION                   0x000005CCu  /* RO: Legs rejected with position set: position plus open orders plus this order beyond the position limit. */
+#define TICKFORGE_RISK_REASON_POSITION_RESET             0x00000000u
+#define TICKFORGE_RISK_REASON_GROSS                      0x000005D0u  /* RO: Legs rejected with gross set: gross exposure plus this order's notional above gross_limit. */
+#define TICKFORGE_RISK_REASON_GROSS_RESET                0x00000000u
+#define TICKFORGE_RISK_REASON_RATE_STOCK                 0x000005D4u  /* RO: Legs rejected with rate_stock set: the stock's token bucket is empty. */
+#define TICKFORGE_RISK_REASON_RATE_STOCK_RESET           0x00000000u
+#define TICKFORGE_RISK_REASON_RATE_GLOBAL                0x000005D8u  /* RO: Legs rejected with rate_global set: the card's token bucket has fewer tokens than the group's legs. */
+#define TICKFORGE_RISK_REASON_RATE_GLOBAL_RESET          0x00000000u
+#define TICKFORGE_RISK_REASON_DUPLICATE                  0x000005DCu  /* RO: Legs rejected with duplicate set: same stock, side and price as an accepted order within dup_window. */
+#define TICKFORGE_RISK_REASON_DUPLICATE_RESET            0x00000000u
+#define TICKFORGE_RISK_REASON_QUEUE_FULL                 0x000005E0u  /* RO: Legs rejected with queue_full set: the transmit queue cannot take the group's legs. */
+#define TICKFORGE_RISK_REASON_QUEUE_FULL_RESET           0x00000000u
+#define TICKFORGE_RISK_REASON_OTHER_LEG                  0x000005E4u  /* RO: Legs rejected with other_leg set: the group's other leg was rejected. */
+#define TICKFORGE_RISK_REASON_OTHER_LEG_RESET            0x00000000u
+
+/* Block order: Order entry: OUCH 5.0 Enter Order frames over the host's SoupBinTCP session (addresses, ports, order fields, session counters) and their counters. */
+#define TICKFORGE_ORDER_BASE                             0x00000600u
+#define TICKFORGE_ORDER_BLOCK_TYPE                       0x4F524452u
+#define TICKFORGE_ORDER_BLOCK_VERSION                    1u
+#define TICKFORGE_ORDER_TYPE                             0x00000600u  /* RO: Block type identifier. */
+#define TICKFORGE_ORDER_TYPE_RESET                       0x4F524452u
+#define TICKFORGE_ORDER_VERSION                          0x00000604u  /* RO: Block register-layout version. */
+#define TICKFORGE_ORDER_VERSION_RESET                    0x00000001u
+#define TICKFORGE_ORDER_NEXT                             0x00000608u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_ORDER_NEXT_RESET                       0x00000000u
+#define TICKFORGE_ORDER_CONTROL                          0x0000060Cu  /* RW: Session control. */
+#define TICKFORGE_ORDER_CONTROL_RESET                    0x00000000u
+#define TICKFORGE_ORDER_CONTROL_SESSION_ENABLE_SHIFT     0u
+#define TICKFORGE_ORDER_CONTROL_SESSION_ENABLE_MASK      0x00000001u  /* 1: orders are accepted and sent. */
+#define TICKFORGE_ORDER_DST_MAC_HI                       0x00000610u  /* RW: Destination MAC bytes 0..1 in bits 15..0. */
+#define TICKFORGE_ORDER_DST_MAC_HI_RESET                 0x00000000u
+#define TICKFORGE_ORDER_DST_MAC_LO                       0x00000614u  /* RW: Destination MAC bytes 2..5. */
+#define TICKFORGE_ORDER_DST_MAC_LO_RESET                 0x00000000u
+#define TICKFORGE_ORDER_SRC_MAC_HI                       0x00000618u  /* RW: Source MAC bytes 0..1 in bits 15..0. */
+#define TICKFORGE_ORDER_SRC_MAC_HI_RESET                 0x00000000u
+#define TICKFORGE_ORDER_SRC_MAC_LO                       0x0000061Cu  /* RW: Source MAC bytes 2..5. */
+#define TICKFORGE_ORDER_SRC_MAC_LO_RESET                 0x00000000u
+#define TICKFORGE_ORDER_SRC_IP                           0x00000620u  /* RW: Source IPv4 address, network order. */
+#define TICKFORGE_ORDER_SRC_IP_RESET                     0x00000000u
+#define TICKFORGE_ORDER_DST_IP                           0x00000624u  /* RW: Destination IPv4 address, network order. */
+#define TICKFORGE_ORDER_DST_IP_RESET                     0x00000000u
+#define TICKFORGE_ORDER_SRC_PORT                         0x00000628u  /* RW: TCP source port, bits 15..0. */
+#define TICKFORGE_ORDER_SRC_PORT_RESET                   0x00000000u
+#define TICKFORGE_ORDER_DST_PORT                         0x0000062Cu  /* RW: TCP destination port, bits 15..0. */
+#define TICKFORGE_ORDER_DST_PORT_RESET                   0x00000000u
+#define TICKFORGE_ORDER_TTL                              0x00000630u  /* RW: IPv4 time to live, bits 7..0. */
+#define TICKFORGE_ORDER_TTL_RESET                        0x00000040u
+#define TICKFORGE_ORDER_WINDOW                           0x00000634u  /* RW: TCP receive window advertised, bits 15..0. */
+#define TICKFORGE_ORDER_WINDOW_RESET                     0x0000FFFFu
+#define TICKFORGE_ORDER_ACK                              0x00000638u  /* RW: TCP acknowledgement number; may change while the session is enabled. */
+#define TICKFORGE_ORDER_ACK_RESET                        0x00000000u
+#define TICKFORGE_ORDER_ORDER_CHARS_0                    0x0000063Cu  /* RW: OUCH Enter Order one-character fields. */
+#define TICKFORGE_ORDER_ORDER_CHARS_0_RESET              0x3359504Eu
+#define TICKFORGE_ORDER_ORDER_CHARS_0_TIME_IN_FORCE_SHIFT 24u
+#define TICKFORGE_ORDER_ORDER_CHARS_0_TIME_IN_FORCE_MASK 0xFF000000u  /* TimeInForce ('3' immediate or cancel). */
+#define TICKFORGE_ORDER_ORDER_CHARS_0_DISPLAY_SHIFT      16u
+#define TICKFORGE_ORDER_ORDER_CHARS_0_DISPLAY_MASK       0x00FF0000u  /* Display ('Y' visible). */
+#define TICKFORGE_ORDER_ORDER_CHARS_0_CAPACITY_SHIFT     8u
+#define TICKFORGE_ORDER_ORDER_CHARS_0_CAPACITY_MASK      0x0000FF00u  /* Capacity ('P' principal). */
+#define TICKFORGE_ORDER_ORDER_CHARS_0_INTERMARKET_SWEEP_SHIFT 0u
+#define TICKFORGE_ORDER_ORDER_CHARS_0_INTERMARKET_SWEEP_MASK 0x000000FFu  /* InterMarketSweepEligibility. */
+#define TICKFORGE_ORDER_ORDER_CHARS_1                    0x00000640u  /* RW: OUCH Enter Order one-character fields, cont. */
+#define TICKFORGE_ORDER_ORDER_CHARS_1_RESET              0x4E000000u
+#define TICKFORGE_ORDER_ORDER_CHARS_1_CROSS_TYPE_SHIFT   24u
+#define TICKFORGE_ORDER_ORDER_CHARS_1_CROSS_TYPE_MASK    0xFF000000u  /* CrossType ('N' continuous market). */
+#define TICKFORGE_ORDER_CL_ORD_PREFIX_0                  0x00000644u  /* RW: ClOrdID bytes 0..3 (then 4..5, then the UserRefNum as 8 upper-case hex digits). */
+#define TICKFORGE_ORDER_CL_ORD_PREFIX_0_RESET            0x544B4647u
+#define TICKFORGE_ORDER_CL_ORD_PREFIX_1                  0x00000648u  /* RW: ClOrdID bytes 4..5 in bits 31..16. */
+#define TICKFORGE_ORDER_CL_ORD_PREFIX_1_RESET            0x30300000u
+#define TICKFORGE_ORDER_FIRM                             0x0000064Cu  /* RW: Firm appendage value, 4 ASCII bytes. */
+#define TICKFORGE_ORDER_FIRM_RESET                       0x544B4647u
+#define TICKFORGE_ORDER_SEQ_LOAD                         0x00000650u  /* RW: TCP sequence number that load_session sets. */
+#define TICKFORGE_ORDER_SEQ_LOAD_RESET                   0x00000000u
+#define TICKFORGE_ORDER_USER_REF_LOAD                    0x00000654u  /* RW: UserRefNum that load_session sets. */
+#define TICKFORGE_ORDER_USER_REF_LOAD_RESET              0x00000000u
+#define TICKFORGE_ORDER_IP_ID_LOAD                       0x00000658u  /* RW: IPv4 identification (bits 15..0) that load_session sets. */
+#define TICKFORGE_ORDER_IP_ID_LOAD_RESET                 0x00000000u
+#define TICKFORGE_ORDER_COMMAND                          0x0000065Cu  /* W1S: Commands; write 1 to a bit. */
+#define TICKFORGE_ORDER_COMMAND_RESET                    0x00000000u
+#define TICKFORGE_ORDER_COMMAND_LOAD_SESSION_SHIFT       0u
+#define TICKFORGE_ORDER_COMMAND_LOAD_SESSION_MASK        0x00000001u  /* Copy seq_load, user_ref_load and ip_id_load into the session (only with the session disabled). */
+#define TICKFORGE_ORDER_STATUS                           0x00000660u  /* RO: Session state. */
+#define TICKFORGE_ORDER_STATUS_RESET                     0x00000000u
+#define TICKFORGE_ORDER_STATUS_SESSION_ACTIVE_SHIFT      0u
+#define TICKFORGE_ORDER_STATUS_SESSION_ACTIVE_MASK       0x00000001u  /* Orders are accepted. */
+#define TICKFORGE_ORDER_STATUS_IN_FLIGHT_SHIFT           1u
+#define TICKFORGE_ORDER_STATUS_IN_FLIGHT_MASK            0x00000002u  /* A frame is on the transmit stream. */
+#define TICKFORGE_ORDER_NEXT_SEQ                         0x00000664u  /* RO: TCP sequence number of the next frame. */
+#define TICKFORGE_ORDER_NEXT_SEQ_RESET                   0x00000000u
+#define TICKFORGE_ORDER_NEXT_USER_REF_NUM                0x00000668u  /* RO: UserRefNum of the next frame. */
+#define TICKFORGE_ORDER_NEXT_USER_REF_NUM_RESET          0x00000000u
+#define TICKFORGE_ORDER_QUEUED                           0x0000066Cu  /* RO: Orders in the queue now, the one in flight included (a gauge). */
+#define TICKFORGE_ORDER_QUEUED_RESET                     0x00000000u
+#define TICKFORGE_ORDER_FRAMES_SENT                      0x00000670u  /* RO: Frames completed without the error flag (on the exchange). */
+#define TICKFORGE_ORDER_FRAMES_SENT_RESET                0x00000000u
+#define TICKFORGE_ORDER_ABORTED_WITHDRAWN                0x00000674u  /* RO: Frames cut short by a withdraw verdict (error flag; dropped). */
+#define TICKFORGE_ORDER_ABORTED_WITHDRAWN_RESET          0x00000000u
+#define TICKFORGE_ORDER_ABORTED_LATE                     0x00000678u  /* RO: Frames whose verdict was still open at their final beat (error flag; the order waits at the head of the queue for its verdict). */
+#define TICKFORGE_ORDER_ABORTED_LATE_RESET               0x00000000u
+#define TICKFORGE_ORDER_FLUSHED                          0x0000067Cu  /* RO: Legs removed from the queue, or refused on arrival, by kill or a disabled session. */
+#define TICKFORGE_ORDER_FLUSHED_RESET                    0x00000000u
+#define TICKFORGE_ORDER_DROPPED                          0x00000680u  /* RO: Legs of groups offered with more legs than free entries (the risk gate checks free, so this stays 0). */
+#define TICKFORGE_ORDER_DROPPED_RESET                    0x00000000u
 
 #endif /* TICKFORGE_REGS_H */

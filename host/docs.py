@@ -62,12 +62,12 @@ def protocols_markdown() -> str:
 
 def render_all() -> dict[str, str]:
     """Every generated file under docs/, by name."""
-    from hdl.book.top import feed_book_register_map
     from hdl.host_if.generate import to_c_header, to_json, to_markdown
+    from hdl.top import card_register_map
 
-    # The map of the design as built today (system block, feed handler, book builder); it
-    # grows as the strategy and risk blocks land.
-    card = feed_book_register_map()
+    # The map of the whole card (hdl.top.TickToTrade): system, feed handler, book builder,
+    # strategy, risk gate, order entry.
+    card = card_register_map()
     return {
         "protocols.md": protocols_markdown(),
         "regs.json": to_json(card),

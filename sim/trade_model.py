@@ -10,9 +10,12 @@ the decision cycle if the transmitter is free (first beat in ``c + 3``), else in
 the previous frame's final beat goes out; a frame is :data:`FRAME_BEATS` beats with
 ``ready`` held high, and its queue entry is free again after its final beat.
 
-The queue model covers orders that are final when decided (the verdict in the record's
-own cycle, as the randomised scenarios send them); aborted frames are the order-entry
-tests' business.
+A withdraw takes back every group decided since the previous verdict (they come from the
+withdrawn frame), so :meth:`TradeModel.sent_legs` is exactly what reaches the exchange.
+The queue's timing (:attr:`TxQueue.starts`, and the room ``queue_full`` reads) is exact
+when every verdict arrives with its records, as in the randomised scenarios; a frame that
+had to wait for a later verdict (an aborted or late frame) is the order-entry tests'
+business.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ class TradeModel:
         self.decisions: list[Decision] = []
         self._pending: list[tuple[int, int, Group, int]] = []
         self._verdicts: list[tuple[int, bool]] = []
+        self._open_from = 0              # decisions since the last verdict
 
     def step(self, cycle: int, record: tuple[int, Top, int] | None, verdict: bool | None):
         """What reaches the strategy in ``cycle``: a record ``(slot, top, sequence)``, a
@@ -119,20 +123,28 @@ class TradeModel:
                                                sequence))
             if self._verdicts and self._verdicts[0][0] == when:
                 _, commit = self._verdicts.pop(0)
-                self.risk.verdict(when, commit)
-                if not commit:
-                    self._withdraw(when)
+                self._verdict(when, commit)
 
     def _withdraw(self, cycle: int) -> None:
-        """A withdraw in ``cycle`` takes back the groups decided in that cycle (their
-        verdict arrives with them), which order entry then never queues."""
-        index = len(self.decisions) - 1
-        while index >= 0 and self.decisions[index].cycle == cycle:
+        """A withdraw takes back every group decided since the previous verdict: they all
+        come from the withdrawn frame. Order entry drops their queued legs and aborts a
+        frame of theirs in flight, so none of them reaches the exchange."""
+        for index in range(self._open_from, len(self.decisions)):
             d = self.decisions[index]
             if d.accepted:
                 self.queue.take_back(len(d.group.legs))
                 self.decisions[index] = replace(d, withdrawn=True)
-            index -= 1
+
+    def _verdict(self, cycle: int, commit: bool) -> None:
+        self.risk.verdict(cycle, commit)
+        if not commit:
+            self._withdraw(cycle)
+        self._open_from = len(self.decisions)
+
+    def sent_legs(self) -> list[tuple[Decision, Leg]]:
+        """Every leg that reaches the exchange, in order, with its decision."""
+        return [(d, leg) for d in self.decisions if d.accepted and not d.withdrawn
+                for leg in d.group.legs]
 
     def finish(self) -> list[Decision]:
         self._settle(1 << 62)

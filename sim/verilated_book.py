@@ -1,6 +1,7 @@
 """Run frames through the Verilated feed handler + book builder and collect committed book updates.
 
-:class:`VerilatedBook` builds ``hdl.book.top.FeedBookTop`` once (``build/verilator/<name>/``,
+:class:`VerilatedBook` builds the card (``hdl.top.TickToTrade``, trading idle until
+configured) once (``build/verilator/<name>/``,
 reused while unchanged, see :mod:`sim.verilated_harness`). A run programs the feed handler
 (:mod:`sim.feed_regs`), subscribes tickers to slots (:mod:`sim.book_regs`), streams the
 frames' beats one per cycle and records only the builder's ``updates`` and ``update_end``
@@ -30,7 +31,7 @@ from amaranth import Shape
 
 from hdl.book.layouts import SIM_PARAMS, BookParams, update_layout
 from hdl.host_if.generate import to_dict
-from sim.book_regs import BOOK_BLOCK, BookRegisters
+from sim.book_regs import BookRegisters
 from sim.feed_bits import unpack_words
 from sim.feed_model import FeedConfig
 from sim.feed_regs import FeedRegisters
@@ -41,6 +42,8 @@ from sim.verilated_harness import build_harness, run_harness, source_key, verdic
 
 __all__ = ["BookResult", "VerilatedBook", "unpack_updates", "SIDES", "LEVEL_FIELDS"]
 
+#: The feed handler's register blocks (the frame parser's and MoldUDP64's).
+FEED_BLOCKS = ("system", "frame", "mold")
 #: Records unpacked at a time: bounds the uint64 temporaries of a whole day.
 UNPACK_CHUNK = 1 << 15
 #: Idle cycles after the last beat: the builder's input buffer drains at one event every
@@ -111,7 +114,8 @@ class BookResult:
 
 
 class VerilatedBook:
-    """The Verilated ``FeedBookTop``, ready to run frames with subscriptions.
+    """The Verilated card (feed handler + book builder, trading idle), ready to run frames
+    with subscriptions.
 
     Parameters
     ----------
@@ -120,15 +124,17 @@ class VerilatedBook:
     name : str
         Build directory ``build/verilator/<name>``.
     top : component or factory, optional
-        Default ``hdl.book.top.FeedBookTop(params)``.
+        Default ``hdl.top.TickToTrade(params)``.
     """
 
-    def __init__(self, params: BookParams = SIM_PARAMS, name: str = "feed_book", top=None):
+    def __init__(self, params: BookParams = SIM_PARAMS, name: str = "card", top=None):
         design_key = None
         if top is None:
-            from hdl.book.top import FeedBookTop
+            from hdl.top import TickToTrade
 
-            top = FeedBookTop(params)
+            # The whole card: one model serves the book and the tick-to-trade tests (the
+            # trading path idles until the host enables it).
+            top = TickToTrade(params)
             # Generating the Verilog of the book builder takes minutes: reuse the model
             # while no source of the gateware (or the parameters) changed.
             design_key = source_key(ROOT / "hdl", ROOT / "proto", extra=repr(params))
@@ -136,7 +142,8 @@ class VerilatedBook:
         self.exe, self.top = build_harness(top, name, design_key)
         self.layouts = harness_ports(self.top).layouts
         regs = to_dict(self.top.register_map)
-        feed_only = {**regs, "blocks": [b for b in regs["blocks"] if b["name"] != BOOK_BLOCK]}
+        feed_only = {**regs, "blocks": [b for b in regs["blocks"]
+                                        if b["name"] in FEED_BLOCKS]}
         self.feed_registers = FeedRegisters(feed_only)
         self.book_registers = BookRegisters(regs)
 
@@ -148,16 +155,29 @@ class VerilatedBook:
         ``locates`` (``{slot: locate}``) maps locates directly instead of learning them
         from the day's R messages: a stock's messages before its R are then followed too.
         """
+        outputs = self.run_outputs(frames, config, tickers, locates=locates, idle=idle,
+                                   drain=drain)
+        return self.book_result(outputs)
+
+    def run_outputs(self, frames: Iterable, config: FeedConfig, tickers: dict[int, str], *,
+                    locates: dict[int, int] | None = None, idle: int = 0,
+                    drain: int = BOOK_DRAIN_CYCLES, ops=(), extra_reads=(),
+                    record=("updates", "update_end")):
+        """:meth:`run`'s harness run, with more register operations after the
+        subscriptions (``ops``), more registers read back and more streams recorded."""
         for slot in tickers:
             if not 0 <= slot < self.params.slots:
                 raise ValueError(f"slot {slot} outside 0..{self.params.slots - 1}")
         feed_reads = self.feed_registers.counter_reads()
-        outputs = run_harness(
+        return run_harness(
             self.exe, rx_records(frames, idle=idle),
             self.feed_registers.config_writes(config),
-            [*feed_reads, *self.book_registers.counter_reads()], drain,
-            ops=self.book_registers.subscribe_ops(tickers, locates), layouts=self.layouts,
-            record=("updates", "update_end"))
+            [*feed_reads, *self.book_registers.counter_reads(), *extra_reads], drain,
+            ops=[*self.book_registers.subscribe_ops(tickers, locates), *ops],
+            layouts=self.layouts, record=record)
+
+    def book_result(self, outputs) -> BookResult:
+        """The committed updates and counters of a run's outputs."""
         keep, pending = verdicts(outputs, "updates", "update_end")
         total = len(outputs.record_cycles["updates"])
         feed_counters, _ = self.feed_registers.counters(outputs.readback)

@@ -5,7 +5,7 @@ Two routes, over 200,000 events in all:
 - the book builder alone (:class:`book_inject_top.BookInjectTop`, small capacities so the
   build is quick), fed straight from the harness: one event every 2 cycles with every
   record on time, bursts of one event every cycle, and withdrawn frames;
-- the whole ``FeedBookTop`` (:class:`sim.verilated_book.VerilatedBook`, the simulation
+- the whole card, trading idle (:class:`sim.verilated_book.VerilatedBook`, the simulation
   capacities, the build the other book tests share): the flow packetised into MoldUDP64
   frames at line rate on the A and B lines, A losing and truncating frames so the builder
   rolls back speculative events that B then delivers again.
@@ -165,7 +165,7 @@ def test_withdrawn_frames_roll_back_at_rate(inject):
 def feed_book():
     from sim.verilated_book import VerilatedBook
 
-    return VerilatedBook()       # SIM_PARAMS, build "feed_book": shared with the day tests
+    return VerilatedBook()       # SIM_PARAMS, build "card": shared with the day tests
 
 
 @pytest.mark.parametrize("deep", [False, True], ids=["hazards", "deep"])

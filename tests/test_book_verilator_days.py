@@ -1,8 +1,9 @@
 """The Verilated feed handler + book builder on whole days, against independent books.
 
 Each day is packetised into MoldUDP64 frames (one feed, one channel, message *i* of the file
-carried with sequence number ``1 + i``), streamed through ``hdl.book.top.FeedBookTop`` by
-the C++ harness and its committed update records compared with:
+carried with sequence number ``1 + i``), streamed through the card
+(``hdl.top.TickToTrade``, trading idle) by the C++ harness and its committed update
+records compared with:
 
 - LOBSTER's own order-book rows at every checkpoint message (AAPL 1 level, AMZN 5 levels,
   and the merged AAPL+AMZN day with both stocks subscribed at once);
@@ -44,7 +45,7 @@ LOBSTER_CASES = [
 
 @pytest.fixture(scope="session")
 def verilated_book():
-    pytest.importorskip("hdl.book.top", reason="hdl.book.top (FeedBookTop) not written yet")
+    pytest.importorskip("hdl.top", reason="hdl.top (TickToTrade) not written yet")
     from sim.verilated_book import VerilatedBook
 
     book = VerilatedBook()

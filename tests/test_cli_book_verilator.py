@@ -27,7 +27,7 @@ def design_top() -> int:
 @pytest.fixture(scope="module")
 def verilated():
     """Skip until the gateware exists; build (or load) the model once for the module."""
-    pytest.importorskip("hdl.book.top", reason="hdl.book.top (FeedBookTop) not written yet")
+    pytest.importorskip("hdl.top", reason="hdl.top (TickToTrade) not written yet")
     from sim.verilated_book import VerilatedBook
 
     VerilatedBook()

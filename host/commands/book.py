@@ -63,7 +63,7 @@ def register(sub) -> None:
         "Anomalies of the feed (unknown order references, crossed books) are counted and "
         "reported on stderr at the end. With --engine verilator the day is sent as MoldUDP64 "
         "frames through the Verilated feed handler and book builder (built on first use into "
-        "build/verilator/feed_book); the CSV is the same, LEVELS is at most the design's "
+        "build/verilator/card); the CSV is the same, LEVELS is at most the design's "
         "exported top levels, and rows the hardware flagged invalid (its book was not exact) "
         f"are written but make the exit code {EXIT_INVALID_ROWS}.",
     )
@@ -181,7 +181,7 @@ def _run_verilator(args: argparse.Namespace, day, locate: int) -> int:
     bodies = [bytes(day.buf[o:o + n]) for o, n in zip(day.offsets, day.lengths, strict=True)]
     frames = packetise(bodies, feeds=feeds, first_seq=FIRST_SEQUENCE)
     print("book: building or loading the Verilated feed handler and book builder (a first "
-          "build takes minutes; later runs reuse build/verilator/feed_book)", file=sys.stderr)
+          "build takes minutes; later runs reuse build/verilator/card)", file=sys.stderr)
     try:
         from sim.verilated_book import VerilatedBook
 
