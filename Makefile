@@ -45,11 +45,15 @@ test: $(VENV)/.test ## run every test (cocotb + Verilator included); day replays
 test-fast: $(VENV)/.test ## unit tests only, no whole-day replays or Verilator builds
 	$(BIN)/python -m pytest -n 2 -m 'not slow' tests
 
-bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book; feed handler latency, line rate, Fmax
+bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book; feed latency, line rate; tick-to-trade; Fmax
 	$(BIN)/python bench/reference.py
 	$(BIN)/python bench/feed.py
+	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/fmax.py regs
 	$(BIN)/python bench/fmax.py feed
+	$(BIN)/python bench/fmax.py strategy
+	$(BIN)/python bench/fmax.py risk
+	$(BIN)/python bench/fmax.py order_entry
 
 lint: $(VENV)/.test ## ruff
 	$(BIN)/ruff check hdl host sim proto tests bench

@@ -683,9 +683,11 @@
 #define TICKFORGE_ORDER_NEXT                             0x00000608u  /* RO: Byte address of the next block header; 0 if last. */
 #define TICKFORGE_ORDER_NEXT_RESET                       0x00000000u
 #define TICKFORGE_ORDER_CONTROL                          0x0000060Cu  /* RW: Session control. */
-#define TICKFORGE_ORDER_CONTROL_RESET                    0x00000000u
+#define TICKFORGE_ORDER_CONTROL_RESET                    0x00000002u
 #define TICKFORGE_ORDER_CONTROL_SESSION_ENABLE_SHIFT     0u
 #define TICKFORGE_ORDER_CONTROL_SESSION_ENABLE_MASK      0x00000001u  /* 1: orders are accepted and sent. */
+#define TICKFORGE_ORDER_CONTROL_PAD_TO_VERDICT_SHIFT     1u
+#define TICKFORGE_ORDER_CONTROL_PAD_TO_VERDICT_MASK      0x00000002u  /* A frame still speculative at its last byte is padded with zero beats until its verdict (at most MAX_FRAME bytes) instead of ending with the error flag. */
 #define TICKFORGE_ORDER_DST_MAC_HI                       0x00000610u  /* RW: Destination MAC bytes 0..1 in bits 15..0. */
 #define TICKFORGE_ORDER_DST_MAC_HI_RESET                 0x00000000u
 #define TICKFORGE_ORDER_DST_MAC_LO                       0x00000614u  /* RW: Destination MAC bytes 2..5. */

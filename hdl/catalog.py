@@ -45,6 +45,29 @@ def _order_entry():
     return OrderEntry(ECP5_TRADE)
 
 
+def _strategy():
+    from hdl.book.layouts import ECP5_PARAMS
+    from hdl.strategy.layouts import ECP5_TRADE
+    from hdl.strategy.strategy import Strategy
+
+    return Strategy(ECP5_PARAMS, ECP5_TRADE)
+
+
+def _risk_gate():
+    from hdl.risk.gate import RiskGate
+    from hdl.strategy.layouts import ECP5_TRADE
+
+    return RiskGate(ECP5_TRADE)
+
+
+def _card():
+    from hdl.book.layouts import ECP5_PARAMS
+    from hdl.strategy.layouts import ECP5_TRADE
+    from hdl.top import TickToTrade
+
+    return TickToTrade(ECP5_PARAMS, ECP5_TRADE)
+
+
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
     "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "
@@ -54,6 +77,12 @@ COMPONENTS = {
     "feed": (_feed_handler, "the whole feed handler (both stages, register ports open)"),
     "book": (_book_builder, "order-book builder with the capacities that fit an ECP5-85 "
              "(hdl.book.layouts.ECP5_PARAMS)"),
+    "strategy": (_strategy, "take and pairs triggers on the book's records "
+                 "(hdl.strategy.layouts.ECP5_TRADE)"),
+    "risk": (_risk_gate, "pre-trade risk gate, every check in parallel "
+             "(hdl.strategy.layouts.ECP5_TRADE)"),
+    "card": (_card, "the whole tick-to-trade core behind its AXI4-Lite bank "
+             "(ECP5_PARAMS, ECP5_TRADE)"),
     "order_entry": (_order_entry, "order entry: OUCH Enter Order frames over SoupBinTCP/TCP/"
                     "IPv4, order queue, speculative aborts (hdl.strategy.layouts.ECP5_TRADE)"),
 }

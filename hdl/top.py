@@ -7,7 +7,7 @@ and the timestamps of the records the host receives.
 
 Tick-to-trade (:attr:`TickToTrade.TICK_TO_TRADE`): from the rx beat carrying the last byte
 of the triggering ITCH message to the first beat of the order frame on ``tx``, on an idle
-card: feed handler 4 + book builder 4 + strategy 1 + risk gate 1 + order entry 1 = 11
+card: feed handler 4 + book builder 4 + strategy 2 + risk gate 1 + order entry 1 = 12
 cycles.
 
 Outputs besides ``tx``: the book's update records and verdicts (what
@@ -106,15 +106,8 @@ class TickToTrade(wiring.Component):
         wiring.connect(m, csr.system, system.regs)
         wiring.connect(m, getattr(csr, FRAME_BLOCK.name), handler.frame_regs)
         wiring.connect(m, getattr(csr, handler.mold_block.name), handler.mold_regs)
-        for part in (builder, strategy, risk):
-            wiring.connect(m, getattr(csr, part.block.name), part.regs)
-        wiring.connect(m, getattr(csr, ORDER_BLOCK.name), entry.regs)
+        wiring.connect(m, getattr(csr, builder.block.name), builder.regs)
         m.d.comb += system.status_event.eq(0)
-
-        now = Signal(TIME_BITS)
-        m.d.sync += now.eq(now + 1)
-        m.d.comb += [strategy.now.eq(now), risk.now.eq(now), entry.now.eq(now)]
-
         wiring.connect(m, wiring.flipped(self.rx), handler.rx)
         m.d.comb += [
             builder.events.valid.eq(handler.events.valid),
@@ -126,16 +119,24 @@ class TickToTrade(wiring.Component):
         for name in ("updates", "update_end"):
             source, sink = getattr(builder, name), getattr(self, name)
             m.d.comb += [sink.valid.eq(source.valid), sink.payload.eq(source.payload)]
-        connect_trading(m, builder, strategy, risk, entry)
-        wiring.connect(m, risk.rejects, wiring.flipped(self.rejects))
-        wiring.connect(m, entry.sent, wiring.flipped(self.sent))
-        wiring.connect(m, entry.tx, wiring.flipped(self.tx))
+        connect_trading(m, self, csr, builder, strategy, risk, entry)
         return m
 
 
-def connect_trading(m: Module, book, strategy: Strategy, risk: RiskGate,
+def connect_trading(m: Module, top, csr, book, strategy: Strategy, risk: RiskGate,
                     entry: OrderEntry) -> None:
-    """Wire records and verdicts (``book.updates``/``update_end``) through the trading path."""
+    """Wire the trading path into ``top``: its register blocks from ``csr``, one cycle
+    counter, records and verdicts from ``book.updates``/``update_end`` through strategy,
+    risk gate and order entry, and ``top``'s ``rejects``, ``sent`` and ``tx``."""
+    for part, block in ((strategy, strategy.block), (risk, risk.block),
+                        (entry, ORDER_BLOCK)):
+        wiring.connect(m, getattr(csr, block.name), part.regs)
+    now = Signal(TIME_BITS)
+    m.d.sync += now.eq(now + 1)
+    m.d.comb += [strategy.now.eq(now), risk.now.eq(now), entry.now.eq(now)]
+    wiring.connect(m, risk.rejects, wiring.flipped(top.rejects))
+    wiring.connect(m, entry.sent, wiring.flipped(top.sent))
+    wiring.connect(m, entry.tx, wiring.flipped(top.tx))
     m.d.comb += [
         strategy.updates.valid.eq(book.updates.valid),
         strategy.updates.payload.eq(book.updates.payload),

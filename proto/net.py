@@ -24,6 +24,8 @@ IPPROTO_TCP = 6
 IPPROTO_UDP = 17
 #: Smallest Ethernet frame without its 4-byte FCS; shorter frames are padded with zeros.
 MIN_FRAME = 60
+#: Largest untagged Ethernet frame without its FCS (1,518 on the wire with it).
+MAX_FRAME = 1514
 
 ETHERNET = Layout.sequential("Ethernet II", [
     ("dst", 6, "bytes", "destination MAC"),

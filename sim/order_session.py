@@ -39,6 +39,7 @@ class Session:
     seq: int = 0x0102_0304
     user_ref: int = 1
     ip_id: int = 0x4242
+    pad_to_verdict: bool = True     # wait for a late verdict in padding, not abort and resend
 
 
 
@@ -79,5 +80,6 @@ def session_writes(s: Session, enable: bool = True) -> list[tuple[str, int]]:
     writes = [(f"order.{name}", value) for name, value in values.items()]
     writes.append(("order.command", _fields("command", {"load_session": 1})))
     if enable:
-        writes.append(("order.control", _fields("control", {"session_enable": 1})))
+        writes.append(("order.control", _fields("control", {
+            "session_enable": 1, "pad_to_verdict": int(s.pad_to_verdict)})))
     return writes

@@ -41,9 +41,10 @@ def message_end_rows(frames: Iterable, lanes: int = 8, idle: int = 0) -> dict[in
     return rows
 
 
-def tick_to_trade(frames: Sequence, sent: dict[str, np.ndarray], ends: dict[int, int]
-                  ) -> list[int]:
-    """Cycles from trigger to first beat for every completed order frame.
+def tick_to_trade(frames: Sequence, sent: dict[str, np.ndarray], ends: dict[int, int],
+                  to_last_beat: bool = False) -> list[int]:
+    """Cycles from trigger to first beat (or, ``to_last_beat``, to the last beat) for
+    every completed order frame.
 
     ``frames`` are :class:`sim.trade_frames.TxFrame` in order, ``sent`` the order reports
     (one per frame, same order).
@@ -52,7 +53,8 @@ def tick_to_trade(frames: Sequence, sent: dict[str, np.ndarray], ends: dict[int,
     for index, frame in enumerate(frames):
         if frame.error:
             continue
-        cycles.append(frame.first_cycle - ends[int(sent["sequence"][index])])
+        end = frame.first_cycle + (frame.beats - 1 if to_last_beat else 0)
+        cycles.append(end - ends[int(sent["sequence"][index])])
     return cycles
 
 

@@ -22,7 +22,8 @@ from sim.strategy_model import PairConfig, TakeConfig
 from sim.verilated_harness import OP_IDLE, OP_WRITE
 
 __all__ = ["Write", "field_value", "take_writes", "pair_writes", "strategy_enable",
-           "risk_writes", "slot_risk_writes", "risk_command", "to_ops"]
+           "risk_writes", "slot_risk_writes", "risk_command", "order_writes", "trade_writes",
+           "to_ops"]
 
 Write = tuple[str, int]
 _U32 = (1 << 32) - 1
@@ -121,6 +122,20 @@ def order_writes(**values: int) -> list[Write]:
     if unknown:
         raise KeyError(f"the order block has no {sorted(unknown)}")
     return [(f"order.{name}", value) for name, value in values.items()]
+
+
+def trade_writes(params: TradeParams, takes: dict[int, TakeConfig], pairs: list[PairConfig],
+                 limits: RiskLimits, slots: dict[int, SlotRisk]) -> list[Write]:
+    """Triggers, limits and positions, then ``strategy.control.enable``."""
+    out = []
+    for slot, take in takes.items():
+        out += take_writes(params, slot, take)
+    for index, pair in enumerate(pairs):
+        out += pair_writes(params, index, pair)
+    out += risk_writes(params, limits)
+    for slot, state in slots.items():
+        out += slot_risk_writes(params, slot, state)
+    return out + strategy_enable(params)
 
 
 def to_ops(register_map: RegisterMap, writes: Iterable[Write], settle: int = 2

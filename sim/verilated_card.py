@@ -27,14 +27,7 @@ from sim.order_session import Session, session_writes
 from sim.risk_model import RiskLimits, SlotRisk
 from sim.strategy_model import PairConfig, TakeConfig
 from sim.trade_frames import TxFrame, frames_from_beats
-from sim.trade_regs import (
-    pair_writes,
-    risk_writes,
-    slot_risk_writes,
-    strategy_enable,
-    take_writes,
-    to_ops,
-)
+from sim.trade_regs import to_ops, trade_writes
 from sim.verilated_book import BOOK_DRAIN_CYCLES, BookResult, VerilatedBook
 
 __all__ = ["TradeConfig", "CardResult", "VerilatedCard", "CARD_STREAMS"]
@@ -56,15 +49,8 @@ class TradeConfig:
 
     def writes(self) -> list[tuple[str, int]]:
         """Session first (it must settle), then triggers and limits, then enable."""
-        out = list(session_writes(self.session))
-        for slot, take in self.takes.items():
-            out += take_writes(self.params, slot, take)
-        for index, pair in enumerate(self.pairs):
-            out += pair_writes(self.params, index, pair)
-        out += risk_writes(self.params, self.limits)
-        for slot, state in self.slots.items():
-            out += slot_risk_writes(self.params, slot, state)
-        return out + strategy_enable(self.params)
+        return session_writes(self.session) + trade_writes(
+            self.params, self.takes, self.pairs, self.limits, self.slots)
 
 
 @dataclass

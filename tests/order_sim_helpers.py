@@ -161,8 +161,8 @@ def _register(dut, name):
 
 
 def simulate(steps: list[Step], session: Session = DEFAULT_SESSION, *, enable: bool = True,
-             tail: int = 40, params: TradeParams = SIM_TRADE, when_full: str = "offer") \
-        -> Run:
+             tail: int = 40, params: TradeParams = SIM_TRADE, when_full: str = "offer",
+             pad: bool = False) -> Run:
     """Play ``steps``, then ``tail`` idle cycles.
 
     ``when_full`` says what happens to a group with more legs than ``free``: ``offer`` it
@@ -174,8 +174,10 @@ def simulate(steps: list[Step], session: Session = DEFAULT_SESSION, *, enable: b
     run = Run([], [], [], [], {})
     load_bit = 1 << next(r for r in ORDER_BLOCK.registers
                          if r.name == "command").field("load_session").offset
-    enable_bit = 1 << next(r for r in ORDER_BLOCK.registers
-                           if r.name == "control").field("session_enable").offset
+    control = next(r for r in ORDER_BLOCK.registers if r.name == "control")
+    enable_bit = 1 << control.field("session_enable").offset
+    if pad:                          # control.pad_to_verdict (off unless asked for here)
+        enable_bit |= 1 << control.field("pad_to_verdict").offset
 
     async def bench(ctx):
         for name, value in register_values(session).items():

@@ -5,8 +5,9 @@ Built once (``build/verilator/card``, the model the book tests use). Directed ca
 - the tick-to-trade figure, exactly ``TickToTrade.TICK_TO_TRADE`` cycles from the rx beat
   carrying the triggering message's last byte to the order's first tx beat, and the frame
   valid for scapy (IPv4 and TCP checksums) and for the project's SoupBinTCP/OUCH decoders;
-- a trigger early in a long packet: the order frame ends before the packet's verdict, so it
-  goes out with the MAC error flag and again, the same order, once the verdict commits;
+- a trigger early in a long packet: the order frame reaches its last byte before the
+  packet's verdict; it waits in Ethernet padding and ends good once the verdict commits
+  (``pad_to_verdict``), or, with that off, ends with the MAC error flag and goes again;
 - a trigger on feed A in a frame with a bad FCS: the order frame is aborted, and B's copy
   of the packet triggers it again;
 - trading disabled: every group is rejected (``disabled``) and no frame ever leaves.
@@ -82,7 +83,7 @@ def test_tick_to_trade_is_exact_and_the_frame_is_valid(card):
     assert [f.error for f in result.frames] == [False]
     ends = message_end_rows(frames)
     assert tick_to_trade(result.frames, result.sent, ends) == [TickToTrade.TICK_TO_TRADE]
-    assert TickToTrade.TICK_TO_TRADE == 11
+    assert TickToTrade.TICK_TO_TRADE <= 12          # the core's budget
     wire = result.frames[0].data
     packet = Ether(wire)
     assert internet_checksum(wire[14:34]) == 0
@@ -95,15 +96,30 @@ def test_tick_to_trade_is_exact_and_the_frame_is_valid(card):
     assert int(result.sent["sequence"][0]) == 3          # the trigger's sequence number
 
 
-def test_an_order_that_outruns_its_verdict_is_aborted_then_sent(card):
+@pytest.mark.parametrize("pad", [True, False])
+def test_an_order_that_outruns_its_verdict_waits_for_it(card, pad):
+    from sim.order_session import Session
+
     others = [_add(100 + i, "B", 10, 500_000, locate=99, stock="ZZZZ") for i in range(40)]
     frames = packetise([*BOOK, TRIGGER, *others], max_messages=60, end_of_session=False)
-    result = _run(card, frames, _trade(buy_limit=PRICE))
-    assert [f.error for f in result.frames] == [True, False]
-    assert [int(v) for v in result.sent["late"]] == [1, 0]
-    first, second = (_decode(f.data) for f in result.frames)
-    assert first["user_ref_num"] == second["user_ref_num"]
-    assert (second["side"], second["quantity"], second["price"]) == ("B", 50, PRICE)
+    trade = _trade(buy_limit=PRICE)
+    trade.session = Session(pad_to_verdict=pad)
+    result = _run(card, frames, trade)
+    verdict = int(result.end_cycles[0])          # the trigger's packet is the first
+    ends = message_end_rows(frames)
+    if pad:     # one frame, padded until the packet's verdict, then ended good
+        (frame,) = result.frames
+        assert not frame.error and frame.beats > 14
+        assert frame.first_cycle + frame.beats > verdict
+        assert tick_to_trade(result.frames, result.sent, ends) == [TickToTrade.TICK_TO_TRADE]
+    else:       # ended with the error flag at its last byte, then sent again
+        assert [f.error for f in result.frames] == [True, False]
+        assert [int(v) for v in result.sent["late"]] == [1, 0]
+        assert result.frames[1].first_cycle > verdict
+    orders = [_decode(f.data) for f in result.frames]
+    assert len({o["user_ref_num"] for o in orders}) == 1
+    assert (orders[-1]["side"], orders[-1]["quantity"], orders[-1]["price"]) == \
+        ("B", 50, PRICE)
 
 
 def test_a_bad_fcs_aborts_the_order_and_feed_b_triggers_it_again(card):

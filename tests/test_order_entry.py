@@ -355,3 +355,40 @@ def test_frames_written_to_pcap_read_back_with_scapy(tmp_path):
 def test_sent_record_carries_the_triggering_sequence_number():
     run = simulate([Step(group=(LEGS[0], LEGS[1]), sequence=0x1234_5678_9ABC)])
     assert [r["sequence"] for _, r in run.sent] == [0x1234_5678_9ABC] * 2
+
+
+# --- pad_to_verdict: a speculative frame waits for its verdict in Ethernet padding ---------
+
+def test_padding_waits_for_a_late_commit_and_the_frame_stays_valid():
+    verdict_at = 31
+    steps = [Step(group=(LEGS[0],), speculative=True)] + [Step()] * (verdict_at - 1)
+    run = simulate(steps + [Step(verdict=True)], pad=True)
+    (frame,) = run.frames
+    assert not frame.error and frame.last_cycle == verdict_at + 1
+    wanted = in_order([LEGS[0]])[0]
+    assert frame.data[:len(wanted)] == wanted
+    assert frame.data[len(wanted):] == bytes(len(frame.data) - len(wanted))
+    packet = Ether(frame.data)                          # padding after the IPv4 packet
+    assert packet[IP].len == 96 and bytes(packet[TCP].payload)[:56] == wanted[54:]
+    assert without_time(run.sent) == [sent_fields(LEGS[0], 0)]
+    assert run.counters["aborted_late"] == 0 and run.counters["frames_sent"] == 1
+
+
+def test_padding_ends_with_the_error_flag_on_a_withdraw():
+    steps = [Step(group=(LEGS[0],), speculative=True)] + [Step()] * 29
+    run = simulate(steps + [Step(verdict=False)], pad=True)
+    (frame,) = run.frames
+    assert frame.error and frame.last_cycle == 31
+    assert without_time(run.sent) == [sent_fields(LEGS[0], 0, aborted=1)]
+    assert run.counters["next_seq"] == SESSION.seq          # nothing advanced
+
+
+def test_padding_stops_at_the_longest_frame_and_the_order_waits():
+    from hdl.order.entry import MAX_BEATS
+
+    steps = [Step(group=(LEGS[0],), speculative=True)] + [Step()] * (MAX_BEATS + 20)
+    run = simulate(steps + [Step(verdict=True)], pad=True)
+    late, resent = run.frames
+    assert late.error and late.beats == MAX_BEATS and len(late.data) <= 1514
+    assert not resent.error and resent.data == in_order([LEGS[0]])[0]
+    assert [r["late"] for _, r in run.sent] == [1, 0]

@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 from amaranth.sim import Simulator
+from regs_sim import apply_writes
 
 from hdl.risk.gate import RiskGate
 from hdl.risk.reasons import Reason
@@ -24,18 +25,6 @@ from sim.trade_regs import risk_command, risk_writes, slot_risk_writes
 
 TRADE = TradeParams(trade_slots=4, pairs=2, queue_depth=4)
 ORIGIN = 1000          # the gate's cycle counter in the first scenario cycle
-
-
-def _apply(ctx, dut, writes):
-    """Register writes as the bank makes them: RW values stay, W1S bits pulse one cycle."""
-    block = risk_block(TRADE)
-    for path, value in writes:
-        name = path.split(".", 1)[1]
-        port = getattr(dut.regs, name)
-        ctx.set(port.as_value() if hasattr(port, "as_value") else port, value)
-        if next(r for r in block.registers if r.name == name).access.name == "W1S":
-            yield
-            ctx.set(port.as_value(), 0)
 
 
 def _set_leg(ctx, view, leg: Leg):
@@ -55,7 +44,7 @@ def simulate(setup, steps):
     decisions = {}
 
     async def bench(ctx):
-        for _pulse in _apply(ctx, dut, setup):
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), setup):
             await ctx.tick()
         await ctx.tick()
         for cycle, step in enumerate(steps + [(None, None, 0, True)] * 2):
@@ -170,7 +159,7 @@ def test_kill_switch_rejects_from_the_cycle_it_is_set_and_rearm_clears_it():
     rearm = dict(risk_command(TRADE, "rearm"))["risk.command"]
 
     async def bench(ctx):
-        for _pulse in _apply(ctx, dut, setup):
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), setup):
             await ctx.tick()
         ctx.set(dut.free, 4)
         ctx.set(dut.session_active, 1)
@@ -207,7 +196,7 @@ def test_loss_limit_trips_the_kill_switch_and_blocks_rearm():
     status = {}
 
     async def bench(ctx):
-        for _pulse in _apply(ctx, dut, setup):
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), setup):
             await ctx.tick()
         await ctx.tick()
         status["killed"] = ctx.get(dut.killed)

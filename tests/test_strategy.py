@@ -11,6 +11,7 @@ import random
 
 import pytest
 from amaranth.sim import Simulator
+from regs_sim import apply_writes
 
 from hdl.book.layouts import BookParams
 from hdl.strategy.layouts import Source, TradeParams
@@ -21,19 +22,6 @@ from sim.trade_regs import pair_writes, strategy_enable, take_writes
 
 BOOK = BookParams(slots=16, levels=16, top=1, order_sets_log2=4, order_ways=2, undo_depth=16)
 TRADE = TradeParams(trade_slots=4, pairs=2, queue_depth=4)
-
-
-def _set_writes(ctx, dut, writes):
-    """Apply register writes as the bank would: RW values stay, W1S pulse for one cycle."""
-    block = strategy_block(TRADE)
-    for path, value in writes:
-        name = path.split(".", 1)[1]
-        port = getattr(dut.regs, name)
-        ctx.set(port.as_value() if hasattr(port, "as_value") else port, value)
-        register = next(r for r in block.registers if r.name == name)
-        if register.access.name == "W1S":
-            yield
-            ctx.set(port.as_value(), 0)
 
 
 def _record(ctx, dut, slot, top: Top, sequence=0):
@@ -72,10 +60,10 @@ def run(steps, writes, now_offset=100):
     seen = []
 
     async def bench(ctx):
-        for _pulse in _set_writes(ctx, dut, writes):
+        for _pulse in apply_writes(ctx, dut.regs, strategy_block(TRADE), writes):
             await ctx.tick()
         await ctx.tick()
-        for cycle, step in enumerate(steps + [None, None]):
+        for cycle, step in enumerate(steps + [None] * (Strategy.LATENCY + 1)):
             ctx.set(dut.now, now_offset + cycle)
             ctx.set(dut.updates.valid, step is not None and step[0] is not None)
             ctx.set(dut.update_end.valid, step is not None and step[2] is not None)
@@ -84,7 +72,7 @@ def run(steps, writes, now_offset=100):
                     _record(ctx, dut, step[0], step[1], sequence=cycle)
                 ctx.set(dut.update_end.payload.commit, bool(step[2]))
             if ctx.get(dut.intents.valid):
-                seen.append((cycle - 1, _group_of(ctx.get(dut.intents.payload)),
+                seen.append((cycle - Strategy.LATENCY, _group_of(ctx.get(dut.intents.payload)),
                              int(ctx.get(dut.intents.payload.sequence))))
             await ctx.tick()
 

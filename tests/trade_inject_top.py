@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from amaranth import Module, Signal
+from amaranth import Module
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In
 
@@ -25,7 +25,7 @@ from hdl.order.entry import OrderEntry
 from hdl.order.regs import ORDER_BLOCK
 from hdl.risk.gate import RiskGate
 from hdl.risk.regs import risk_block
-from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, TradeParams
+from hdl.strategy.layouts import SIM_TRADE, TradeParams
 from hdl.strategy.regs import strategy_block
 from hdl.strategy.strategy import Strategy
 from hdl.top import connect_trading
@@ -83,13 +83,7 @@ class TradeInjectTop(wiring.Component):
         records = _records(self.book)
         wiring.connect(m, wiring.flipped(self.s_axil), csr.s_axil)
         wiring.connect(m, csr.system, system.regs)
-        for part in (strategy, risk):
-            wiring.connect(m, getattr(csr, part.block.name), part.regs)
-        wiring.connect(m, getattr(csr, ORDER_BLOCK.name), entry.regs)
         m.d.comb += system.status_event.eq(0)
-        now = Signal(TIME_BITS)
-        m.d.sync += now.eq(now + 1)
-        m.d.comb += [strategy.now.eq(now), risk.now.eq(now), entry.now.eq(now)]
         beat = self.inject.payload
         m.d.comb += [
             records.updates.valid.eq(self.inject.valid & beat.has_update),
@@ -97,8 +91,5 @@ class TradeInjectTop(wiring.Component):
             records.update_end.valid.eq(self.inject.valid & beat.has_end),
             records.update_end.payload.commit.eq(beat.commit),
         ]
-        connect_trading(m, records, strategy, risk, entry)
-        wiring.connect(m, risk.rejects, wiring.flipped(self.rejects))
-        wiring.connect(m, entry.sent, wiring.flipped(self.sent))
-        wiring.connect(m, entry.tx, wiring.flipped(self.tx))
+        connect_trading(m, self, csr, records, strategy, risk, entry)
         return m

@@ -21,7 +21,7 @@ from sim.harness_ports import flat_layout
 from sim.risk_model import RiskLimits, RiskModel, SlotRisk
 from sim.strategy_model import PairConfig, StrategyModel, TakeConfig, Top
 from sim.trade_model import TradeModel
-from sim.trade_regs import pair_writes, risk_writes, slot_risk_writes, strategy_enable, take_writes
+from sim.trade_regs import trade_writes
 from sim.verilated_harness import payload_rows
 
 __all__ = ["Scenario", "scenario", "rows", "expected"]
@@ -40,15 +40,7 @@ class Scenario:
     steps: list = field(default_factory=list)
 
     def writes(self) -> list[tuple[str, int]]:
-        out = []
-        for slot, take in self.takes.items():
-            out += take_writes(self.params, slot, take)
-        for index, pair in enumerate(self.pairs):
-            out += pair_writes(self.params, index, pair)
-        out += risk_writes(self.params, self.limits)
-        for slot, state in self.slots.items():
-            out += slot_risk_writes(self.params, slot, state)
-        return out + strategy_enable(self.params)
+        return trade_writes(self.params, self.takes, self.pairs, self.limits, self.slots)
 
     @property
     def records(self) -> int:

@@ -17,7 +17,11 @@ beat is formed. This is checked when the design is built.
 Speculation (:mod:`hdl.order.layouts`): the head's ``spec`` bit is the frame's. A withdraw
 that hits a speculative frame in flight turns the next beat not yet presented into its
 last, with the error flag; a frame still speculative when its final beat is formed ends
-with the error flag (late) and its order stays at the head, held, until its verdict.
+with the error flag (late) and its order stays at the head, held, until its verdict;
+unless ``control.pad_to_verdict`` (the default) is set: then the frame goes on with zero
+beats, Ethernet padding that receivers drop since the IPv4 total length ends the packet,
+until the verdict ends it (good on a commit, with the error flag on a withdraw), and is
+late only if it reaches the longest frame a MAC sends (:data:`MAX_BEATS`).
 UserRefNum, sequence number and IPv4 identification advance only when a frame completes.
 """
 
@@ -48,11 +52,19 @@ from hdl.order.layouts import SENT_LAYOUT
 from hdl.order.queue import OrderQueue
 from hdl.order.regs import COUNTER_NAMES, ORDER_BLOCK
 from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, TradeParams, group_layout
+from proto.net import MAX_FRAME
 
 __all__ = ["OrderEntry"]
 
 _WIDTH = 64
 _LANES = _WIDTH // 8
+#: Beats of the longest frame a MAC sends (a frame padded while it waits for its verdict).
+MAX_BEATS = MAX_FRAME // _LANES
+
+
+def _lanes_mask(keep: int) -> int:
+    """The data bits of the lanes set in ``keep``."""
+    return sum(0xFF << (8 * lane) for lane in range(_LANES) if keep >> lane & 1)
 
 
 class OrderEntry(wiring.Component):
@@ -182,8 +194,9 @@ class OrderEntry(wiring.Component):
         owned = Signal()                 # the frame in flight is the queue's head
         aborting = Signal()              # withdrawn: the next beat formed is the last
         late = Signal()                  # the final beat went out still speculative
+        padding = Signal()               # the order's bytes are out; zero beats until verdict
         stamp = Signal()                 # the first beat is presented now: take `now`
-        next_beat = Signal(range(beats + 1))
+        next_beat = Signal(range(MAX_BEATS + 1))
         withdraw = self.verdict.valid & ~self.verdict.payload.commit
         commit = self.verdict.valid & self.verdict.payload.commit
         hit = owned & withdraw & queue.head_spec
@@ -225,7 +238,8 @@ class OrderEntry(wiring.Component):
             m.d.sync += [flight.time.eq(self.now), stamp.eq(0)]
         with m.If(start):
             m.d.sync += [flight.order.eq(queue.head), flight.ack.eq(regs.ack), owned.eq(1),
-                         aborting.eq(0), late.eq(0), stamp.eq(1), next_beat.eq(1),
+                         aborting.eq(0), late.eq(0), padding.eq(0), stamp.eq(1),
+                         next_beat.eq(1),
                          tx.valid.eq(1), tx.payload.data.eq(beat_data[0]),
                          tx.payload.keep.eq(full_keep), tx.payload.first.eq(1),
                          tx.payload.last.eq(0), tx.payload.error.eq(0)]
@@ -234,13 +248,26 @@ class OrderEntry(wiring.Component):
         with m.Elif(accepted):
             final = next_beat == beats - 1
             speculative = owned & queue.head_spec & ~commit
-            m.d.sync += [tx.payload.data.eq(beat_data[next_beat]), tx.payload.first.eq(0),
-                         next_beat.eq(next_beat + 1)]
+            m.d.sync += [tx.payload.first.eq(0), next_beat.eq(next_beat + 1)]
             with m.If(aborting | hit):
-                m.d.sync += [tx.payload.last.eq(1), tx.payload.error.eq(1),
-                             tx.payload.keep.eq(full_keep)]
+                m.d.sync += [tx.payload.data.eq(beat_data[next_beat]), tx.payload.last.eq(1),
+                             tx.payload.error.eq(1), tx.payload.keep.eq(full_keep)]
+            with m.Elif(padding):
+                # Ethernet padding: the receiver keeps the IPv4 total length's bytes only.
+                # The verdict decides the frame's end: commit ends it good, the longest
+                # frame a MAC sends ends it late.
+                longest = next_beat == MAX_BEATS - 1
+                m.d.sync += [tx.payload.data.eq(0), tx.payload.keep.eq(full_keep),
+                             tx.payload.last.eq(~speculative | longest),
+                             tx.payload.error.eq(speculative & longest),
+                             late.eq(speculative & longest)]
+            with m.Elif(final & speculative & regs.control.pad_to_verdict):
+                m.d.sync += [tx.payload.data.eq(beat_data[next_beat] & _lanes_mask(last_keep(
+                                 _LANES))), tx.payload.keep.eq(full_keep),
+                             tx.payload.last.eq(0), tx.payload.error.eq(0), padding.eq(1)]
             with m.Else():
-                m.d.sync += [tx.payload.last.eq(final), tx.payload.error.eq(final & speculative),
+                m.d.sync += [tx.payload.data.eq(beat_data[next_beat]), tx.payload.last.eq(final),
+                             tx.payload.error.eq(final & speculative),
                              late.eq(final & speculative),
                              tx.payload.keep.eq(Mux(final, last_keep(_LANES), full_keep))]
         with m.If(hit & ~start):

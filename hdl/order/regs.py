@@ -77,6 +77,9 @@ ORDER_BLOCK = Block(
     registers=(
         Register("control", Access.RW, "Session control.", fields=(
             BitField("session_enable", 0, 1, 0, "1: orders are accepted and sent."),
+            BitField("pad_to_verdict", 1, 1, 1, "A frame still speculative at its last byte "
+                     "is padded with zero beats until its verdict (at most MAX_FRAME bytes) "
+                     "instead of ending with the error flag."),
         )),
         _word("dst_mac_hi", "Destination MAC bytes 0..1 in bits 15..0."),
         _word("dst_mac_lo", "Destination MAC bytes 2..5."),

@@ -1,8 +1,12 @@
 """``Strategy``: take and pairs triggers on the book builder's update records.
 
-Every update record of a slot with trading state (``slot < trade_slots``) is judged in the
-cycle it arrives, against the stock's new top of book; at most one group leaves per record,
-registered, in the next cycle (:attr:`Strategy.LATENCY` = 1):
+Every update record of a slot with trading state (``slot < trade_slots``) is judged against
+the stock's new top of book; at most one group leaves per record, two cycles later
+(:attr:`Strategy.LATENCY`). S1, in the record's cycle, reads only the record and the
+configuration: the take conditions, the doubled mid and each pairs entry's hedge product
+``ratio * mid2``, registered (the multipliers sit alone in this stage). S2 reads and writes
+the speculative state (last tops, cool-downs, each pair's last hedge product) and registers
+the group, so records in back-to-back cycles need no forwarding.
 
 - **Take** (per stock, ``take_mode.enable``): buy when the best offer is at or below
   ``take_buy_limit`` (sell when the best bid is at or above ``take_sell_limit``), for the
@@ -14,6 +18,8 @@ registered, in the next cycle (:attr:`Strategy.LATENCY` = 1):
   buys ``ratio * pair_qty`` B at B's offer; below ``pair_band_lo`` the opposite, at the
   other touches. Both stocks need both sides. The lowest firing entry wins.
 - A record's own take trigger goes before any pairs entry.
+- A pairs entry keeps B's hedge product from B's last record: load the entry before the
+  stocks' records flow (a later load takes effect from B's next record).
 - No trigger fires for a halted stock or an invalid book (counted), or within ``cooldown``
   cycles of the last group that included the stock (counted).
 
@@ -50,7 +56,21 @@ TOP_LAYOUT = data.StructLayout({
     "bid": PRICE_BITS, "bid_shares": SHARES_BITS, "ask": PRICE_BITS, "ask_shares": SHARES_BITS,
     "has_bid": 1, "has_ask": 1, "halted": 1, "invalid": 1,
 })
-_SLOT_STATE = data.StructLayout({"top": TOP_LAYOUT, "last_fire": TIME_BITS, "fired": 1})
+_SLOT_STATE = data.StructLayout({"top": TOP_LAYOUT, "mid2": PRICE_BITS + 1,
+                                 "last_fire": TIME_BITS, "fired": 1})
+#: Per pairs entry: ratio x doubled mid of stock B from its last record.
+_RATIO_MID2_BITS = 16 + PRICE_BITS + 1
+_PAIR_STATE = data.StructLayout({"ratio_mid2_b": _RATIO_MID2_BITS})
+
+
+def _s1_layout(params: TradeParams) -> data.StructLayout:
+    """What S1 registers of a record: its top, the take decision's parts, the products."""
+    return data.StructLayout({
+        "valid": 1, "slot": 8, "now": TIME_BITS, "sequence": 64, "top": TOP_LAYOUT,
+        "mid2": PRICE_BITS + 1, "take_met": 1, "buy": 1, "take_shares": SHARES_BITS,
+        "ratio_mid2": data.ArrayLayout(_RATIO_MID2_BITS, params.pairs),
+        "end_valid": 1, "end_commit": 1,
+    })
 _TAKE_CONFIG = data.StructLayout({
     "enable": 1, "buy_limit": PRICE_BITS, "sell_limit": PRICE_BITS,
     "max_shares": SHARES_BITS, "cooldown": TIME_BITS, "symbol": SYMBOL_BITS,
@@ -94,7 +114,7 @@ class Strategy(wiring.Component):
         The ``strategy`` register block.
     """
 
-    LATENCY = 1
+    LATENCY = 2
 
     def __init__(self, book: BookParams = SIM_PARAMS, params: TradeParams = SIM_TRADE):
         self.book = book
@@ -141,12 +161,12 @@ class Strategy(wiring.Component):
                     pair.qty.eq(regs.pair_qty),
                 ]
 
-        # ------------------------------------------------------------- the record
-        state = SpeculativeArray(m, _SLOT_STATE, n, "slot_state")
+        # ------------------------------------------------------------- S1: the record
+        # Only the record and the configuration are read here, never the speculative
+        # state, so a record in every cycle needs no forwarding: S2 of the previous
+        # record writes the state before this record's S2 reads it.
         record = self.updates.payload
-        tracked = Signal()
-        slot = record.slot[:p.slot_bits]
-        m.d.comb += tracked.eq(self.updates.valid & (record.slot < n))
+        s1 = Signal(_s1_layout(p), name="s1")
         new_top = Signal(TOP_LAYOUT)
         best_bid, best_ask = record.bids[0], record.asks[0]
         m.d.comb += [
@@ -155,14 +175,41 @@ class Strategy(wiring.Component):
             new_top.has_bid.eq(best_bid.orders != 0), new_top.has_ask.eq(best_ask.orders != 0),
             new_top.halted.eq(record.halted), new_top.invalid.eq(record.invalid),
         ]
-        enabled = tracked & regs.control.enable
+        tracked = self.updates.valid & (record.slot < n)
+        take = takes[record.slot[:p.slot_bits]]
+        buy = take.enable & new_top.has_ask & (take.buy_limit != 0) & \
+            (new_top.ask <= take.buy_limit)
+        sell = take.enable & new_top.has_bid & (take.sell_limit != 0) & \
+            (new_top.bid >= take.sell_limit)
+        touched = Mux(buy, new_top.ask_shares, new_top.bid_shares)
+        mid2 = new_top.bid + new_top.ask
+        m.d.sync += [
+            s1.valid.eq(tracked), s1.slot.eq(record.slot), s1.now.eq(now),
+            s1.sequence.eq(record.sequence), s1.top.eq(new_top), s1.mid2.eq(mid2),
+            s1.take_met.eq(tracked & regs.control.enable & (take.max_shares != 0) &
+                           (buy | sell)),
+            s1.buy.eq(buy),
+            s1.take_shares.eq(Mux(touched < take.max_shares, touched, take.max_shares)),
+            s1.end_valid.eq(self.update_end.valid),
+            s1.end_commit.eq(self.update_end.payload.commit),
+        ]
+        for index, pair in enumerate(pairs):
+            m.d.sync += s1.ratio_mid2[index].eq(pair.ratio * mid2)
+
+        # ------------------------------------------------------------- S2: the decision
+        state = SpeculativeArray(m, _SLOT_STATE, n, "slot_state")
+        pair_state = SpeculativeArray(m, _PAIR_STATE, p.pairs, "pair_state")
+        slot = s1.slot[:p.slot_bits]
+        enabled = s1.valid & regs.control.enable
 
         def cool(index):
             entry = state.cur[index]
-            return ~entry.fired | ((now - entry.last_fire)[:TIME_BITS] >= takes[index].cooldown)
+            return ~entry.fired | ((s1.now - entry.last_fire)[:TIME_BITS] >=
+                                   takes[index].cooldown)
 
-        def top_of(member):
-            return Mux(record.slot == member, new_top, state.cur[member[:p.slot_bits]].top)
+        def of(member, field):
+            own = s1.top if field == "top" else s1.mid2
+            return Mux(s1.slot == member, own, getattr(state.cur[member[:p.slot_bits]], field))
 
         group = Signal(group_layout())
         fire = Signal()
@@ -179,16 +226,10 @@ class Strategy(wiring.Component):
             ]
 
         # ------------------------------------------------------------- take
-        take = takes[slot]
-        buy = take.enable & new_top.has_ask & (take.buy_limit != 0) & \
-            (new_top.ask <= take.buy_limit)
-        sell = take.enable & new_top.has_bid & (take.sell_limit != 0) & \
-            (new_top.bid >= take.sell_limit)
-        take_met = enabled & (take.max_shares != 0) & (buy | sell)
-        take_flags = new_top.halted | new_top.invalid
+        take_met = s1.take_met
+        take_flags = s1.top.halted | s1.top.invalid
         take_fire = Signal()
         m.d.comb += take_fire.eq(take_met & ~take_flags & cool(slot))
-        touched_shares = Mux(buy, new_top.ask_shares, new_top.bid_shares)
 
         # ------------------------------------------------------------- pairs
         pair_fires = []
@@ -196,13 +237,15 @@ class Strategy(wiring.Component):
         for index, pair in enumerate(pairs):
             top_a, top_b = Signal(TOP_LAYOUT, name=f"pair{index}_top_a"), \
                 Signal(TOP_LAYOUT, name=f"pair{index}_top_b")
-            m.d.comb += [top_a.eq(top_of(pair.a)), top_b.eq(top_of(pair.b))]
+            m.d.comb += [top_a.eq(of(pair.a, "top")), top_b.eq(of(pair.b, "top"))]
             members_ok = (pair.a < n) & (pair.b < n) & (pair.a != pair.b) & pair.enable & \
                 (pair.qty != 0) & (pair.ratio != 0)
-            involved = (record.slot == pair.a) | (record.slot == pair.b)
+            involved = (s1.slot == pair.a) | (s1.slot == pair.b)
             two_sided = top_a.has_bid & top_a.has_ask & top_b.has_bid & top_b.has_ask
+            hedge = Mux(s1.slot == pair.b, s1.ratio_mid2[index],
+                        pair_state.cur[index].ratio_mid2_b)
             spread = Signal(signed(56), name=f"pair{index}_spread")
-            m.d.comb += spread.eq((top_a.bid + top_a.ask) - pair.ratio * (top_b.bid + top_b.ask))
+            m.d.comb += spread.eq(of(pair.a, "mid2") - hedge)
             rich, cheap = spread > pair.band_hi, spread < pair.band_lo
             met = enabled & members_ok & involved & two_sided & (rich | cheap)
             flags = top_a.halted | top_a.invalid | top_b.halted | top_b.invalid
@@ -213,6 +256,8 @@ class Strategy(wiring.Component):
                 m.d.comb += held_flags.eq(1)
             with m.If(met & ~flags & ~cooled):
                 m.d.comb += held_cool.eq(1)
+            with m.If(s1.valid & (s1.slot == pair.b)):
+                m.d.comb += pair_state.next[index].ratio_mid2_b.eq(s1.ratio_mid2[index])
             candidate = Signal(group_layout(), name=f"pair{index}_group")
             leg(candidate.legs[0], pair.a, rich, Mux(rich, top_a.bid, top_a.ask), pair.qty,
                 Source.PAIR_A, top_a)
@@ -229,27 +274,26 @@ class Strategy(wiring.Component):
         pair_fire = Signal()
         with m.If(take_fire):
             m.d.comb += fire.eq(1)
-            leg(group.legs[0], record.slot, ~buy, Mux(buy, new_top.ask, new_top.bid),
-                Mux(touched_shares < take.max_shares, touched_shares, take.max_shares),
-                Source.TAKE, new_top)
+            leg(group.legs[0], s1.slot, ~s1.buy, Mux(s1.buy, s1.top.ask, s1.top.bid),
+                s1.take_shares, Source.TAKE, s1.top)
         for fires, candidate in zip(pair_fires, pair_groups, strict=True):
             with m.Elif(fires):
                 m.d.comb += [fire.eq(1), pair_fire.eq(1), group.eq(candidate)]
-        m.d.comb += [group.speculative.eq(1), group.sequence.eq(record.sequence)]
+        m.d.comb += [group.speculative.eq(1), group.sequence.eq(s1.sequence)]
 
         # ------------------------------------------------------------- state and output
         for i in range(n):
-            with m.If(tracked & (slot == i)):
-                m.d.comb += state.next[i].top.eq(new_top)
+            with m.If(s1.valid & (slot == i)):
+                m.d.comb += [state.next[i].top.eq(s1.top), state.next[i].mid2.eq(s1.mid2)]
             in_group = (group.legs[0].slot == i) | (group.two & (group.legs[1].slot == i))
             with m.If(fire & in_group):
-                m.d.comb += [state.next[i].last_fire.eq(now), state.next[i].fired.eq(1)]
-        end = self.update_end
-        withdraw = end.valid & ~end.payload.commit
-        state.finish(commit=end.valid & end.payload.commit, withdraw=withdraw)
+                m.d.comb += [state.next[i].last_fire.eq(s1.now), state.next[i].fired.eq(1)]
+        withdraw = s1.end_valid & ~s1.end_commit
+        for speculative in (state, pair_state):
+            speculative.finish(commit=s1.end_valid & s1.end_commit, withdraw=withdraw)
         m.d.sync += [
             self.intents.valid.eq(fire), self.intents.payload.eq(group),
-            self.verdict.valid.eq(end.valid), self.verdict.payload.eq(end.payload),
+            self.verdict.valid.eq(s1.end_valid), self.verdict.payload.commit.eq(s1.end_commit),
         ]
         count("records", self.updates.valid)
         count("untracked", self.updates.valid & ~tracked)
