@@ -23,7 +23,7 @@ MAC sends, or padding was off): late aborts count against the design.
 JSON: ``{"tick_to_trade_cycles": {"min", "median", "max"}, "tick_to_trade_ns": {...},
 "order_complete_cycles": {...}, "order_complete_ns": {...}, "padded_frames",
 "promised_cycles", "orders", "aborted_frames", "aborted_late", "aborted_withdrawn",
-"rejections", "day", "messages", "clock_mhz"}``.
+"rejections", "legs_rejected_by_reason", "day", "messages", "clock_mhz"}``.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hdl.risk.reasons import reason_names  # noqa: E402
 from hdl.top import TickToTrade  # noqa: E402
 from sim.example_trade import take_config_for_day  # noqa: E402
 from sim.feed_model import FeedConfig  # noqa: E402
@@ -47,6 +48,16 @@ from sim.verilated_card import VerilatedCard  # noqa: E402
 
 RITCH = ROOT / "data" / "itch" / "ritch_20101224.itch50"
 FEED = DEFAULT_FEEDS[:1]
+
+
+def _by_reason(rejects: dict) -> dict[str, int]:
+    """Rejected legs per failing check (a leg with several reasons counts under each)."""
+    counts: dict[str, int] = {}
+    for leg in ("reasons_0", "reasons_1"):
+        for mask in rejects.get(leg, []):
+            for name in reason_names(int(mask)):
+                counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def measure(day_path: Path, symbols: list[str] | None, clock_mhz: float,
@@ -75,7 +86,8 @@ def measure(day_path: Path, symbols: list[str] | None, clock_mhz: float,
             "promised_cycles": TickToTrade.TICK_TO_TRADE, "orders": result.orders,
             "aborted_frames": result.aborted, "aborted_late": late,
             "aborted_withdrawn": result.aborted - late,
-            "rejections": len(result.reject_cycles), "day": str(day_path),
+            "rejections": len(result.reject_cycles),
+            "legs_rejected_by_reason": _by_reason(result.rejects), "day": str(day_path),
             "messages": len(bodies), "clock_mhz": clock_mhz}
 
 
@@ -107,6 +119,9 @@ def main(argv=None) -> int:
     print(f"aborted frames: {figures['aborted_frames']} ({figures['aborted_late']} late "
           f"verdict, {figures['aborted_withdrawn']} withdrawn); "
           f"{figures['rejections']} groups rejected by risk")
+    reasons = ", ".join(f"{name} {count}" for name, count in
+                        figures["legs_rejected_by_reason"].items())
+    print(f"rejected legs by reason: {reasons or 'none'}")
     return 0
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hdl.host_if.regs import RegisterMap
-from hdl.order.regs import ORDER_BLOCK
 from hdl.risk.regs import RISK_COMMANDS, risk_block
 from hdl.strategy.layouts import TradeParams
 from hdl.strategy.regs import strategy_block
@@ -22,7 +21,7 @@ from sim.strategy_model import PairConfig, TakeConfig
 from sim.verilated_harness import OP_IDLE, OP_WRITE
 
 __all__ = ["Write", "field_value", "take_writes", "pair_writes", "strategy_enable",
-           "risk_writes", "slot_risk_writes", "risk_command", "order_writes", "trade_writes",
+           "risk_writes", "slot_risk_writes", "risk_command", "trade_writes",
            "to_ops"]
 
 Write = tuple[str, int]
@@ -113,15 +112,6 @@ def risk_command(params: TradeParams, name: str) -> list[Write]:
     if name not in RISK_COMMANDS:
         raise KeyError(f"no risk command {name!r}; there are {list(RISK_COMMANDS)}")
     return [("risk.command", field_value(risk_block(params), "command", **{name: 1}))]
-
-
-def order_writes(**values: int) -> list[Write]:
-    """``order`` block registers by name (checked against the declaration)."""
-    names = {r.name for r in ORDER_BLOCK.registers}
-    unknown = set(values) - names
-    if unknown:
-        raise KeyError(f"the order block has no {sorted(unknown)}")
-    return [(f"order.{name}", value) for name, value in values.items()]
 
 
 def trade_writes(params: TradeParams, takes: dict[int, TakeConfig], pairs: list[PairConfig],
