@@ -33,6 +33,8 @@ from hdl.host_if.regs import RegisterMap
 from hdl.host_if.system import SYSTEM_BLOCK, SystemLogic
 from hdl.order.entry import OrderEntry
 from hdl.order.regs import ORDER_BLOCK
+from hdl.response.path import ResponsePath
+from hdl.response.regs import response_block
 from hdl.risk.gate import RiskGate
 from hdl.risk.regs import risk_block
 from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, TradeParams
@@ -47,7 +49,8 @@ def card_register_map(book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TR
     """System block first (discovery starts there), then the pipeline's blocks in order."""
     return RegisterMap("tickforge", [SYSTEM_BLOCK, FRAME_BLOCK, mold_block(channels),
                                      book_block(book), strategy_block(trade),
-                                     risk_block(trade), ORDER_BLOCK])
+                                     risk_block(trade), ORDER_BLOCK,
+                                     response_block(trade.order_table)])
 
 
 class TickToTrade(wiring.Component):
@@ -68,6 +71,10 @@ class TickToTrade(wiring.Component):
     sent, tx
         As in :class:`hdl.order.entry.OrderEntry`: the order-entry MAC's transmit stream
         (with ready) and the report of every frame begun.
+    oe_rx, segments, responses, host_rx
+        As ``rx``, ``segments``, ``responses`` and ``host_rx`` of
+        :class:`hdl.response.path.ResponsePath`: the order-entry MAC's receive stream and
+        what the card made of it.
     """
 
     TICK_TO_TRADE = (FeedHandler.LATENCY + BookBuilder.LATENCY + Strategy.LATENCY +
@@ -84,11 +91,14 @@ class TickToTrade(wiring.Component):
         self.strategy = Strategy(book, trade)
         self.risk = RiskGate(trade)
         self.order_entry = OrderEntry(trade)
+        self.response = ResponsePath(trade.trade_slots, trade.order_table)
         members = {"s_axil": In(AXI4LiteSignature(self.csr.bank.addr_width)),
-                   "rx": self.handler.signature.members["rx"]}
+                   "rx": self.handler.signature.members["rx"],
+                   "oe_rx": self.response.signature.members["rx"]}
         for part, names in ((self.builder, ("updates", "update_end")),
                             (self.handler, ("gaps",)), (self.risk, ("rejects",)),
-                            (self.order_entry, ("sent", "tx"))):
+                            (self.order_entry, ("sent", "tx")),
+                            (self.response, ("segments", "responses", "host_rx"))):
             for name in names:
                 members[name] = part.signature.members[name]
         super().__init__(members)
@@ -102,6 +112,7 @@ class TickToTrade(wiring.Component):
         m.submodules.strategy = strategy = self.strategy
         m.submodules.risk = risk = self.risk
         m.submodules.order_entry = entry = self.order_entry
+        m.submodules.response = response = self.response
         wiring.connect(m, wiring.flipped(self.s_axil), csr.s_axil)
         wiring.connect(m, csr.system, system.regs)
         wiring.connect(m, getattr(csr, FRAME_BLOCK.name), handler.frame_regs)
@@ -119,23 +130,40 @@ class TickToTrade(wiring.Component):
         for name in ("updates", "update_end"):
             source, sink = getattr(builder, name), getattr(self, name)
             m.d.comb += [sink.valid.eq(source.valid), sink.payload.eq(source.payload)]
-        connect_trading(m, self, csr, builder, strategy, risk, entry)
+        connect_trading(m, self, csr, builder, strategy, risk, entry, response)
         return m
 
 
 def connect_trading(m: Module, top, csr, book, strategy: Strategy, risk: RiskGate,
-                    entry: OrderEntry) -> None:
+                    entry: OrderEntry, response: ResponsePath) -> None:
     """Wire the trading path into ``top``: its register blocks from ``csr``, one cycle
     counter, records and verdicts from ``book.updates``/``update_end`` through strategy,
-    risk gate and order entry, and ``top``'s ``rejects``, ``sent`` and ``tx``."""
+    risk gate and order entry, the response path on ``top.oe_rx`` feeding the risk gate,
+    and ``top``'s ``rejects``, ``sent``, ``tx``, ``segments``, ``responses`` and
+    ``host_rx``."""
     for part, block in ((strategy, strategy.block), (risk, risk.block),
-                        (entry, ORDER_BLOCK)):
+                        (entry, ORDER_BLOCK), (response, response.block)):
         wiring.connect(m, getattr(csr, block.name), part.regs)
     now = Signal(TIME_BITS)
     m.d.sync += now.eq(now + 1)
-    m.d.comb += [strategy.now.eq(now), risk.now.eq(now), entry.now.eq(now)]
+    m.d.comb += [strategy.now.eq(now), risk.now.eq(now), entry.now.eq(now),
+                 response.now.eq(now)]
     wiring.connect(m, risk.rejects, wiring.flipped(top.rejects))
-    wiring.connect(m, entry.sent, wiring.flipped(top.sent))
+    m.d.comb += [response.rx.valid.eq(top.oe_rx.valid),
+                 response.rx.payload.eq(top.oe_rx.payload)]
+    for name in ("segments", "responses", "host_rx"):
+        wiring.connect(m, getattr(response, name), wiring.flipped(getattr(top, name)))
+    order = getattr(csr, ORDER_BLOCK.name)
+    m.d.comb += [
+        response.sent.valid.eq(entry.sent.valid), response.sent.payload.eq(entry.sent.payload),
+        response.session.card_ip.eq(order.src_ip), response.session.exchange_ip.eq(order.dst_ip),
+        response.session.card_port.eq(order.src_port),
+        response.session.exchange_port.eq(order.dst_port),
+        risk.ledger.eq(response.view), risk.busy.eq(response.busy),
+        risk.out_of_sync.eq(response.out_of_sync), risk.lost_sync.eq(response.lost_sync),
+        risk.next_ref.eq(entry.next_ref),
+    ]
+    m.d.comb += [top.sent.valid.eq(entry.sent.valid), top.sent.payload.eq(entry.sent.payload)]
     wiring.connect(m, entry.tx, wiring.flipped(top.tx))
     m.d.comb += [
         strategy.updates.valid.eq(book.updates.valid),

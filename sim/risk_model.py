@@ -119,7 +119,7 @@ class RiskModel:
         self._as_of = now
 
     def _own_reasons(self, now: int, leg: Leg, legs: int, exposure_after: int,
-                     free: int, session: bool) -> int:
+                     free: int, session: bool, orders_full: bool) -> int:
         lim, n = self.limits, self.params.trade_slots
         failed = set()
         top = leg.top
@@ -150,6 +150,8 @@ class RiskModel:
             failed.add(Reason.RATE_GLOBAL)
         if free < legs:
             failed.add(Reason.QUEUE_FULL)
+        if orders_full:
+            failed.add(Reason.ORDERS_FULL)
         if leg.slot < n:
             slot = self.state.slots[leg.slot]
             if leg.sell:
@@ -166,16 +168,18 @@ class RiskModel:
                 failed.add(Reason.DUPLICATE)
         return sum(1 << r for r in failed)
 
-    def decide(self, now: int, group: Group, free: int, session: bool = True
-               ) -> tuple[bool, list[int]]:
-        """Judge ``group`` in cycle ``now`` with ``free`` queue entries: (accepted,
-        reasons of each leg)."""
+    def decide(self, now: int, group: Group, free: int, session: bool = True,
+               orders_full=(False, False)) -> tuple[bool, list[int]]:
+        """Judge ``group`` in cycle ``now`` with ``free`` queue entries (``orders_full``:
+        per leg, its open-order table entry is busy): (accepted, reasons of each leg).
+        Positions and the P&L are the response ledger's, in sync and never suspended
+        here (the exchange-response tests cover the rest)."""
         self._advance(now)
         legs = len(group.legs)
         notional = [leg.price * leg.shares for leg in group.legs]
         exposure_after = self.state.exposure + sum(notional)
-        own = [self._own_reasons(now, leg, legs, exposure_after, free, session)
-               for leg in group.legs]
+        own = [self._own_reasons(now, leg, legs, exposure_after, free, session, full)
+               for leg, full in zip(group.legs, orders_full)]
         final = list(own)
         if legs == 2:
             final[0] |= (1 << Reason.OTHER_LEG) if own[1] else 0

@@ -92,6 +92,7 @@ class TradeModel:
         self._pending: list[tuple[int, int, Group, int]] = []
         self._verdicts: list[tuple[int, bool]] = []
         self._open_from = 0              # decisions since the last verdict
+        self._legs_sent = 0              # accepted legs not withdrawn: UserRefNums given
 
     def step(self, cycle: int, record: tuple[int, Top, int] | None, verdict: bool | None):
         """What reaches the strategy in ``cycle``: a record ``(slot, top, sequence)``, a
@@ -114,10 +115,14 @@ class TradeModel:
                 return
             if self._pending and self._pending[0][0] == when:
                 _, record_cycle, group, sequence = self._pending.pop(0)
+                # No responses here: every order sent keeps its table entry busy, so the
+                # table is full once it has wrapped.
+                full = [self._legs_sent + i >= self.params.order_table for i in range(2)]
                 accepted, reasons = self.risk.decide(when, group, self.queue.free(when),
-                                                     self.session)
+                                                     self.session, full)
                 if accepted:
                     self.queue.push(when, group.legs)
+                    self._legs_sent += len(group.legs)
                 self.decisions.append(Decision(record_cycle, when, group, accepted,
                                                tuple(reasons + [0] * (2 - len(reasons))),
                                                sequence))
@@ -133,6 +138,7 @@ class TradeModel:
             d = self.decisions[index]
             if d.accepted:
                 self.queue.take_back(len(d.group.legs))
+                self._legs_sent -= len(d.group.legs)
                 self.decisions[index] = replace(d, withdrawn=True)
 
     def _verdict(self, cycle: int, commit: bool) -> None:

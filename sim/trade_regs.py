@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hdl.host_if.regs import RegisterMap
+from hdl.response.regs import RESPONSE_COMMANDS, response_block
 from hdl.risk.regs import RISK_COMMANDS, risk_block
 from hdl.strategy.layouts import TradeParams
 from hdl.strategy.regs import strategy_block
@@ -20,7 +21,7 @@ from sim.risk_model import RiskLimits, SlotRisk
 from sim.strategy_model import PairConfig, TakeConfig
 from sim.verilated_harness import OP_IDLE, OP_WRITE
 
-__all__ = ["Write", "field_value", "take_writes", "pair_writes", "strategy_enable",
+__all__ = ["Write", "field_value", "response_command", "resync_writes", "take_writes", "pair_writes", "strategy_enable",
            "risk_writes", "slot_risk_writes", "risk_command", "trade_writes",
            "to_ops"]
 
@@ -101,11 +102,26 @@ def risk_writes(params: TradeParams, limits: RiskLimits) -> list[Write]:
 
 
 def slot_risk_writes(params: TradeParams, slot: int, state: SlotRisk) -> list[Write]:
-    regs = [("slot_sel", slot), ("slot_position", state.position & _U32),
-            ("slot_open_buy", state.open_buy), ("slot_open_sell", state.open_sell),
-            ("slot_limit", state.limit)]
+    """The slot's opened shares and limit (``risk``), and its position (``response``)."""
+    regs = [("slot_sel", slot), ("slot_open_buy", state.open_buy),
+            ("slot_open_sell", state.open_sell), ("slot_limit", state.limit)]
+    ledger = [("slot_sel", slot), ("slot_position", state.position & _U32)]
     return [(f"risk.{name}", value) for name, value in regs] + \
-        risk_command(params, "load_slot")
+        risk_command(params, "load_slot") + \
+        [(f"response.{name}", value) for name, value in ledger] + \
+        response_command(params, "load_slot")
+
+
+def response_command(params: TradeParams, name: str) -> list[Write]:
+    if name not in RESPONSE_COMMANDS:
+        raise KeyError(f"no response command {name!r}; there are {list(RESPONSE_COMMANDS)}")
+    return [("response.command",
+             field_value(response_block(params.order_table), "command", **{name: 1}))]
+
+
+def resync_writes(params: TradeParams, rcv_next: int = 0) -> list[Write]:
+    """Start applying exchange responses from sequence number ``rcv_next``."""
+    return [("response.rcv_next_load", rcv_next & _U32)] + response_command(params, "resync")
 
 
 def risk_command(params: TradeParams, name: str) -> list[Write]:
@@ -125,7 +141,7 @@ def trade_writes(params: TradeParams, takes: dict[int, TakeConfig], pairs: list[
     out += risk_writes(params, limits)
     for slot, state in slots.items():
         out += slot_risk_writes(params, slot, state)
-    return out + strategy_enable(params)
+    return out + resync_writes(params) + strategy_enable(params)
 
 
 def to_ops(register_map: RegisterMap, writes: Iterable[Write], settle: int = 2

@@ -37,14 +37,29 @@ def _set_leg(ctx, view, leg: Leg):
         ctx.set(getattr(view, name), int(value))
 
 
-def simulate(setup, steps):
+def risk_only(writes):
+    """The ``risk`` block's writes (the gate alone has no response block)."""
+    return [(path, value) for path, value in writes if path.startswith("risk.")]
+
+
+def set_ledger(ctx, dut, slots: dict[int, SlotRisk], pnl: int = 0):
+    """Stand in for the response path's ledger: positions loaded, nothing closed yet."""
+    view = dut.ledger
+    for i, state in slots.items():
+        ctx.set(view.long_base[i], state.position)
+        ctx.set(view.short_base[i], -state.position)
+    ctx.set(view.pnl_low, pnl)
+
+
+def simulate(setup, steps, slots):
     """``steps``: per cycle ``(group or None, verdict None/True/False, free, session)``.
     Returns ``{cycle: (accepted, reasons)}`` for every decision (cycle of the group)."""
     dut = RiskGate(TRADE)
     decisions = {}
 
     async def bench(ctx):
-        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), setup):
+        set_ledger(ctx, dut, slots)
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), risk_only(setup)):
             await ctx.tick()
         await ctx.tick()
         for cycle, step in enumerate(steps + [(None, None, 0, True)] * 2):
@@ -125,13 +140,13 @@ def _scenario(seed, cycles):
     model = RiskModel(TRADE, limits, slots)
     model.refill(ORIGIN - 10)
     # the gate's exposure and P&L start at 0, as the model's do
-    return setup, steps, model
+    return setup, steps, model, slots
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_groups_match_the_model(seed):
-    setup, steps, model = _scenario(seed, 2500)
-    got = simulate(setup, steps)
+    setup, steps, model, slots = _scenario(seed, 2500)
+    got = simulate(setup, steps, slots)
     want = expect(model, steps)
     reasons = Counter(r for ok, legs in want.values() for leg in legs for r in Reason
                       if leg >> r & 1)
@@ -159,7 +174,7 @@ def test_kill_switch_rejects_from_the_cycle_it_is_set_and_rearm_clears_it():
     rearm = dict(risk_command(TRADE, "rearm"))["risk.command"]
 
     async def bench(ctx):
-        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), setup):
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), risk_only(setup)):
             await ctx.tick()
         ctx.set(dut.free, 4)
         ctx.set(dut.session_active, 1)
@@ -189,13 +204,12 @@ def test_kill_switch_rejects_from_the_cycle_it_is_set_and_rearm_clears_it():
 def test_loss_limit_trips_the_kill_switch_and_blocks_rearm():
     limits = RiskLimits(loss_limit=5_000)
     pnl = -5_001
-    setup = risk_writes(TRADE, limits) + [("risk.pnl_load_lo", pnl & 0xFFFF_FFFF),
-                                          ("risk.pnl_load_hi", (pnl >> 32) & 0xFFFF_FFFF)]
-    setup += risk_command(TRADE, "load_pnl") + risk_command(TRADE, "rearm")
+    setup = risk_writes(TRADE, limits) + risk_command(TRADE, "rearm")
     dut = RiskGate(TRADE)
     status = {}
 
     async def bench(ctx):
+        set_ledger(ctx, dut, {}, pnl)
         for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), setup):
             await ctx.tick()
         await ctx.tick()

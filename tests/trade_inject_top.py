@@ -5,6 +5,8 @@ front, any sequence of book-update records and verdicts (one ``inject`` beat a c
 record and a verdict may share one) reaches the strategy exactly when the test says, so
 the reference model (:mod:`sim.trade_model`) can be run on the same cycles. Only the best
 level of each side matters to the strategy, so the records carry one level per side.
+The same beat may carry a receive beat of the order-entry port (``oe``, with ``has_oe``)
+for the response path, whose records and the risk gate's view of them are outputs.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In
 
 from hdl.book.layouts import BookParams, update_layout
-from hdl.feed.layouts import FRAME_END_LAYOUT
+from hdl.feed.layouts import FRAME_END_LAYOUT, rx_beat_layout
 from hdl.host_if.axil import AXI4LiteSignature
 from hdl.host_if.csr_bank import AXI4LiteCSR
 from hdl.host_if.regs import RegisterMap
 from hdl.host_if.system import SYSTEM_BLOCK, SystemLogic
 from hdl.order.entry import OrderEntry
 from hdl.order.regs import ORDER_BLOCK
+from hdl.response.path import ResponsePath
+from hdl.response.regs import response_block
 from hdl.risk.gate import RiskGate
 from hdl.risk.regs import risk_block
 from hdl.strategy.layouts import SIM_TRADE, TradeParams
@@ -44,6 +48,8 @@ def inject_layout(book: BookParams = INJECT_BOOK) -> data.StructLayout:
         "has_update": 1,
         "has_end": 1,         # an update_end in this cycle (after the update, if both)
         "commit": 1,
+        "oe": rx_beat_layout(64),
+        "has_oe": 1,
     })
 
 
@@ -60,17 +66,26 @@ class TradeInjectTop(wiring.Component):
     def __init__(self, book: BookParams = INJECT_BOOK, trade: TradeParams = SIM_TRADE):
         self.book, self.trade = book, trade
         self.register_map = RegisterMap("tickforge", [
-            SYSTEM_BLOCK, strategy_block(trade), risk_block(trade), ORDER_BLOCK])
+            SYSTEM_BLOCK, strategy_block(trade), risk_block(trade), ORDER_BLOCK,
+            response_block(trade.order_table)])
         self.csr = AXI4LiteCSR(self.register_map)
         self.strategy = Strategy(book, trade)
         self.risk = RiskGate(trade)
         self.order_entry = OrderEntry(trade)
+        self.response = ResponsePath(trade.trade_slots, trade.order_table)
+        response = self.response.signature.members
+        #: The order-entry port's beats, from ``inject`` (not a port: the harness drives one
+        #: input stream).
+        self.oe_rx = response["rx"].signature.flip().create()
         super().__init__({
             "s_axil": In(AXI4LiteSignature(self.csr.bank.addr_width)),
             "inject": In(stream.Signature(inject_layout(book), always_ready=True)),
             "rejects": self.risk.signature.members["rejects"],
             "sent": self.order_entry.signature.members["sent"],
             "tx": self.order_entry.signature.members["tx"],
+            "segments": response["segments"],
+            "responses": response["responses"],
+            "host_rx": response["host_rx"],
         })
 
     def elaborate(self, platform):
@@ -80,6 +95,7 @@ class TradeInjectTop(wiring.Component):
         m.submodules.strategy = strategy = self.strategy
         m.submodules.risk = risk = self.risk
         m.submodules.order_entry = entry = self.order_entry
+        m.submodules.response = response = self.response
         records = _records(self.book)
         wiring.connect(m, wiring.flipped(self.s_axil), csr.s_axil)
         wiring.connect(m, csr.system, system.regs)
@@ -90,6 +106,8 @@ class TradeInjectTop(wiring.Component):
             records.updates.payload.eq(beat.update),
             records.update_end.valid.eq(self.inject.valid & beat.has_end),
             records.update_end.payload.commit.eq(beat.commit),
+            self.oe_rx.valid.eq(self.inject.valid & beat.has_oe),
+            self.oe_rx.payload.eq(beat.oe),
         ]
-        connect_trading(m, self, csr, records, strategy, risk, entry)
+        connect_trading(m, self, csr, records, strategy, risk, entry, response)
         return m

@@ -100,6 +100,8 @@ class OrderEntry(wiring.Component):
         Queue entries free.
     session_active : Out(1)
         Orders are accepted (the risk gate rejects while 0).
+    next_ref : Out(32)
+        UserRefNum of the next frame to complete (the queue's head).
     tx : Out(stream.Signature(rx_beat_layout(64)))
         To the MAC: frames without FCS; ``error`` with ``last`` aborts a frame.
     sent : Out(stream.Signature(SENT_LAYOUT, always_ready=True))
@@ -121,6 +123,7 @@ class OrderEntry(wiring.Component):
             "now": In(TIME_BITS),
             "free": Out(range(params.queue_depth + 1)),
             "session_active": Out(1),
+            "next_ref": Out(32),
             "tx": Out(stream.Signature(rx_beat_layout(_WIDTH))),
             "sent": Out(stream.Signature(SENT_LAYOUT, always_ready=True)),
             "regs": In(block_signature(ORDER_BLOCK)),
@@ -228,6 +231,7 @@ class OrderEntry(wiring.Component):
                 m.d.sync += getattr(flight, name).eq(after)
         m.d.comb += [regs.next_seq.eq(session["seq"][0]),
                      regs.next_user_ref_num.eq(session["user_ref_num"][0]),
+                     self.next_ref.eq(session["user_ref_num"][0]),
                      regs.queued.eq(queue.count),
                      regs.status.session_active.eq(active), regs.status.in_flight.eq(busy)]
 

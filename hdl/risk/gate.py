@@ -14,12 +14,23 @@ A group that arrives in cycle ``t`` is decided in ``t + 1`` (:attr:`RiskGate.LAT
   any other group leaves on ``rejects`` with every leg's reasons
   (:mod:`hdl.risk.reasons`).
 
-Open shares, buckets, duplicate entries and the gross exposure are speculative state
+Opened shares, buckets, duplicate entries and the opened notional are speculative state
 (:class:`hdl.speculative.SpeculativeArray`) that the verdicts commit or roll back; rolling
 back also loses the bucket refills since the last commit, which errs on the safe side.
-Positions, limits and the P&L are the host's (loaded through the ``risk`` block) until the
-exchange responses are parsed in hardware. Orders that order entry drops after acceptance
-(kill, session taken back) stay counted as open until the host reloads the slot.
+Positions, closed shares, the P&L and what the exchange released come from the response
+path's ledger (``ledger``, :func:`hdl.response.ledger.view_layout`), already the stricter of
+its working and committed copies: the position check is ``opened_buy + long_base + shares
+> limit`` (``opened_sell + short_base + shares`` for a sell), the gross check ``opened
+notional + exposure_base + the group's notional > gross_limit``, the loss limit
+``pnl_low < -loss_limit``. Orders that order entry drops after acceptance (kill, session
+taken back) stay counted as opened until the host reloads the slot.
+
+Leg ``i`` of a group will take UserRefNum ``next_ref + queued + i`` (``queued`` = the queue
+depth minus ``free``: refs are given in queue order when frames complete), so its
+open-order table entry is known now: ``orders_full`` if it is ``busy``. While the exchange
+responses are out of sync every leg is refused (``resync``); a loss of sync
+(``lost_sync``) also suspends every stock with open orders (opened != committed closed, on
+either side) until the host reloads it (``command.load_slot``).
 
 The kill switch (``killed``) is the sticky ``status.killed`` or this cycle's
 ``command.kill`` or a breached loss limit, so it reaches order entry in the cycle it is set.
@@ -34,6 +45,7 @@ from amaranth.lib.wiring import In, Out
 from hdl.feed.layouts import FRAME_END_LAYOUT
 from hdl.host_if.csr_bank import block_signature
 from hdl.risk.checks import LEG_CHECKS_LAYOUT, check_leg
+from hdl.response.ledger import view_layout
 from hdl.risk.reasons import REASON_BITS, Reason, reject_layout
 from hdl.risk.regs import RISK_COUNTERS, risk_block
 from hdl.speculative import SpeculativeArray
@@ -79,6 +91,13 @@ class RiskGate(wiring.Component):
         Order entry's free queue entries.
     session_active : In(1)
         The order-entry session belongs to the card.
+    next_ref : In(32)
+        Order entry's next UserRefNum.
+    ledger : In(view_layout(trade_slots))
+    busy : In(order_table)
+        The open-order table's busy entries.
+    out_of_sync, lost_sync : In(1)
+        From the response path.
     accepted : Out(stream.Signature(group_layout(), always_ready=True))
         Groups that passed, in their decision cycle.
     verdict : Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True))
@@ -102,6 +121,11 @@ class RiskGate(wiring.Component):
             "now": In(TIME_BITS),
             "free": In(range(params.queue_depth + 1)),
             "session_active": In(1),
+            "next_ref": In(32),
+            "ledger": In(view_layout(params.trade_slots)),
+            "busy": In(params.order_table),
+            "out_of_sync": In(1),
+            "lost_sync": In(1),
             "accepted": Out(stream.Signature(group_layout(), always_ready=True)),
             "verdict": Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
             "rejects": Out(stream.Signature(reject_layout(), always_ready=True)),
@@ -135,12 +159,13 @@ class RiskGate(wiring.Component):
         # ------------------------------------------------------------- state
         slots = SpeculativeArray(m, _SLOT_RISK, n, "slot_risk")
         card = SpeculativeArray(m, _GLOBAL_RISK, 1, "card_risk")
-        positions = Array(Signal(signed(32), name=f"position_{i}") for i in range(n))
         limits = Array(Signal(32, name=f"limit_{i}") for i in range(n))
-        pnl = Signal(signed(64))
+        ledger = self.ledger
+        long_base, short_base = Array(ledger.long_base), Array(ledger.short_base)
+        suspended = Signal(n)
         loss_limit = Cat(regs.loss_limit_lo, regs.loss_limit_hi)
         breached = Signal()
-        m.d.comb += breached.eq((pnl + loss_limit) < 0)
+        m.d.comb += breached.eq((ledger.pnl_low + loss_limit) < 0)
         killed, by_host, by_loss = Signal(), Signal(), Signal()
         with m.If(command.rearm & ~breached):
             m.d.sync += [killed.eq(0), by_host.eq(0), by_loss.eq(0)]
@@ -161,15 +186,21 @@ class RiskGate(wiring.Component):
         card_now = card.cur[0]
         exposure_after = card_now.exposure + stateless[0].notional + \
             Mux(group.two, stateless[1].notional, 0)
+        exposure_checked = Signal(signed(68))
+        m.d.comb += exposure_checked.eq(exposure_after + ledger.exposure_base)
+        queued = p.queue_depth - self.free
+        table_bits = (p.order_table - 1).bit_length()
         gross_limit = Cat(regs.gross_limit_lo, regs.gross_limit_hi)
         own = []
         for i, leg in enumerate(legs):
             index = leg.slot[:p.slot_bits]
             entry, tracked = slots.cur[index], leg.slot < n
-            position, limit = positions[index], limits[index]
+            limit = limits[index]
             over = Mux(leg.sell,
-                       entry.open_sell + leg.shares - position > limit,
-                       position + entry.open_buy + leg.shares > limit)
+                       entry.open_sell + leg.shares + short_base[index] > limit,
+                       entry.open_buy + leg.shares + long_base[index] > limit)
+            table_entry = (self.next_ref + queued + i)[:table_bits]
+            orders_full = self.busy.bit_select(table_entry, 1)
             dup = Signal(_DUP, name=f"leg{i}_dup")
             m.d.comb += dup.eq(Mux(leg.sell, entry.dup_sell, entry.dup_buy))
             duplicate = dup.valid & (dup.price == leg.price) & \
@@ -179,11 +210,13 @@ class RiskGate(wiring.Component):
                 Reason.DISABLED: ~regs.control.enable,
                 Reason.NO_SESSION: ~self.session_active,
                 Reason.POSITION: tracked & over,
-                Reason.GROSS: exposure_after > gross_limit,
+                Reason.GROSS: exposure_checked > gross_limit,
                 Reason.RATE_STOCK: tracked & (entry.tokens == 0),
                 Reason.RATE_GLOBAL: card_now.tokens < legs_used,
                 Reason.DUPLICATE: tracked & duplicate,
                 Reason.QUEUE_FULL: self.free < legs_used,
+                Reason.ORDERS_FULL: orders_full,
+                Reason.RESYNC: self.out_of_sync | (tracked & suspended.bit_select(index, 1)),
             }
             reasons = Signal(REASON_BITS, name=f"leg{i}_own_reasons")
             m.d.comb += reasons.eq(stateless[i].reasons)
@@ -240,7 +273,14 @@ class RiskGate(wiring.Component):
                 m.d.comb += loaded.tokens.eq(regs.stock_burst)
             slots.load(j, load | command.refill, loaded)
             with m.If(load):
-                m.d.sync += [positions[j].eq(regs.slot_position), limits[j].eq(regs.slot_limit)]
+                m.d.sync += limits[j].eq(regs.slot_limit)
+            opened = slots.committed[j]
+            has_open = (opened.open_buy != ledger.closed_buy[j]) | \
+                (opened.open_sell != ledger.closed_sell[j])
+            with m.If(load):
+                m.d.sync += suspended[j].eq(0)
+            with m.Elif(self.lost_sync & has_open):
+                m.d.sync += suspended[j].eq(1)
         m.d.comb += [
             card.next[0].tokens.eq(_bucket(card_now.tokens, Mux(accept, legs_used, 0),
                                            card_tick, regs.global_burst)),
@@ -253,22 +293,19 @@ class RiskGate(wiring.Component):
         with m.If(command.refill):
             m.d.comb += card_loaded.tokens.eq(regs.global_burst)
         card.load(0, command.load_exposure | command.refill, card_loaded)
-        with m.If(command.load_pnl):
-            m.d.sync += pnl.eq(Cat(regs.pnl_load_lo, regs.pnl_load_hi))
         slots.finish(commit=end_valid & end_commit, withdraw=end_valid & ~end_commit)
         card.finish(commit=end_valid & end_commit, withdraw=end_valid & ~end_commit)
 
         # ------------------------------------------------------------- read back, counters
         sel = regs.slot_sel[:p.slot_bits]
         m.d.comb += [
-            regs.read_position.eq(positions[sel]), regs.read_limit.eq(limits[sel]),
+            regs.read_limit.eq(limits[sel]), regs.suspended.eq(suspended),
             regs.read_open_buy.eq(slots.cur[sel].open_buy),
             regs.read_open_sell.eq(slots.cur[sel].open_sell),
             regs.read_tokens.eq(slots.cur[sel].tokens),
             regs.global_tokens.eq(card_now.tokens),
             regs.exposure_lo.eq(card_now.exposure[:32]),
             regs.exposure_hi.eq(card_now.exposure[32:]),
-            regs.pnl_lo.eq(pnl[:32]), regs.pnl_hi.eq(pnl[32:]),
         ]
         with m.If(valid):
             m.d.sync += counters["groups"].eq(counters["groups"] + 1)

@@ -31,9 +31,11 @@ class Reason(enum.IntEnum):
     DUPLICATE = 13      # same stock, side and price as an order inside the window
     QUEUE_FULL = 14     # the transmit queue has no room for the group
     OTHER_LEG = 15      # the other leg of the group failed a check
+    ORDERS_FULL = 16    # the open-order table entry the leg would take is still busy
+    RESYNC = 17         # the exchange responses are out of sync, or the stock awaits resync
 
 
-REASON_BITS = 16
+REASON_BITS = 32
 
 REASON_DOCS = {
     Reason.KILLED: "kill switch set (host command, or the daily loss limit tripped it)",
@@ -52,6 +54,10 @@ REASON_DOCS = {
     Reason.DUPLICATE: "same stock, side and price as an accepted order within dup_window",
     Reason.QUEUE_FULL: "the transmit queue cannot take the group's legs",
     Reason.OTHER_LEG: "the group's other leg was rejected",
+    Reason.ORDERS_FULL: "the open-order table entry the order would take still holds a "
+                        "live order",
+    Reason.RESYNC: "exchange responses are out of sync, or the stock had open orders when "
+                   "they went out of sync and the host has not reloaded it",
 }
 
 

@@ -4,13 +4,15 @@ Limits are plain RW registers; 64-bit ones are ``_lo``/``_hi`` pairs. Change lim
 trading is disabled (``control.enable = 0``): a check reads them as they are in its cycle.
 
 State that the hardware also changes is loaded through windows, so a load is one atomic
-command: a stock's position and open orders (``slot_sel``, ``slot_position``,
-``slot_open_buy``, ``slot_open_sell``, ``slot_limit``, then ``command.load_slot``), the gross
-exposure (``exposure_load_*``, ``command.load_exposure``) and the realised P&L
-(``pnl_load_*``, ``command.load_pnl``; until the exchange responses are parsed in hardware
-the host keeps it). ``command.refill`` fills every rate bucket to its burst (they start
-empty, so nothing trades until the host has set the rates). ``read_*`` show slot
-``slot_sel``.
+command: a stock's opened shares and limit (``slot_sel``, ``slot_open_buy``,
+``slot_open_sell``, ``slot_limit``, then ``command.load_slot``, which also ends the stock's
+suspension after a loss of sync) and the opened notional (``exposure_load_*``,
+``command.load_exposure``). Opened shares and notional count every accepted order; the
+exchange responses (:mod:`hdl.response`, the ``response`` block) count what closed and
+keep positions and the P&L, so open orders are opened - closed and the gross exposure is
+opened notional - released + position value. ``command.refill`` fills every rate bucket
+to its burst (they start empty, so nothing trades until the host has set the rates).
+``read_*`` show slot ``slot_sel``.
 
 Units: prices 1/10,000 dollar; notional, exposure, P&L and the loss limit in price units x
 shares (``price * shares``); the collar in price units, or in basis points of the book's
@@ -32,10 +34,9 @@ RISK_TYPE_ID = int.from_bytes(b"RISK", "big")
 RISK_COMMANDS = {
     "kill": "Set the kill switch: nothing passes until rearm.",
     "rearm": "Clear the kill switch (refused while the loss limit is breached).",
-    "load_slot": "Load slot_position, slot_open_buy, slot_open_sell and slot_limit into "
-                 "slot slot_sel.",
-    "load_exposure": "Load exposure_load_lo/hi into the gross exposure.",
-    "load_pnl": "Load pnl_load_lo/hi into the realised P&L.",
+    "load_slot": "Load slot_open_buy, slot_open_sell and slot_limit into slot slot_sel and "
+                 "end its suspension.",
+    "load_exposure": "Load exposure_load_lo/hi into the opened notional.",
     "refill": "Fill every rate bucket to its burst.",
 }
 
@@ -81,7 +82,8 @@ def risk_block(params: TradeParams) -> Block:
             enumerate(RISK_COMMANDS.items()))),
         Register("status", Access.RO, "Kill switch.", fields=(
             BitField("killed", 0, 1, 0, "The kill switch is set."),
-            BitField("loss_breached", 1, 1, 0, "Realised P&L is below -loss_limit."),
+            BitField("loss_breached", 1, 1, 0, "The P&L (response.pnl, the lower of its "
+                     "working and committed values) is below -loss_limit."),
             BitField("by_host", 2, 1, 0, "The host set it (command.kill)."),
             BitField("by_loss", 3, 1, 0, "The loss limit tripped it."),
         )),
@@ -99,26 +101,24 @@ def risk_block(params: TradeParams) -> Block:
         *_pair("loss_limit", "Daily realised loss that trips the kill switch"),
         Register("slot_sel", Access.RW, "Slot of the load_slot window and read_* registers.",
                  reset=0),
-        _word("slot_position", "Position to load, shares, signed (two's complement)."),
-        _word("slot_open_buy", "Open buy shares to load."),
-        _word("slot_open_sell", "Open sell shares to load."),
+        _word("slot_open_buy", "Opened buy shares to load."),
+        _word("slot_open_sell", "Opened sell shares to load."),
         _word("slot_limit", "Position limit to load: |position + open orders| after an "
               "order, shares."),
-        *_pair("exposure_load", "Gross exposure to load"),
-        *_pair("pnl_load", "Realised P&L to load, signed"),
-        Register("read_position", Access.RO, "Position of slot_sel (signed)."),
-        Register("read_open_buy", Access.RO, "Open buy shares of slot_sel."),
-        Register("read_open_sell", Access.RO, "Open sell shares of slot_sel."),
+        *_pair("exposure_load", "Opened notional to load"),
+        Register("read_open_buy", Access.RO, "Opened buy shares of slot_sel."),
+        Register("read_open_sell", Access.RO, "Opened sell shares of slot_sel."),
         Register("read_limit", Access.RO, "Position limit of slot_sel."),
         Register("read_tokens", Access.RO, "Tokens in slot_sel's rate bucket."),
         Register("global_tokens", Access.RO, "Tokens in the card's rate bucket."),
-        *_pair("exposure", "Gross exposure now", Access.RO),
-        *_pair("pnl", "Realised P&L now", Access.RO),
+        *_pair("exposure", "Opened notional now", Access.RO),
+        Register("suspended", Access.RO, "Slots suspended since a loss of sync, one bit "
+                 "each (bit k: slot k)."),
         Register("cap_trade_slots", Access.RO, "Capacity: slots with risk state.",
                  reset=params.trade_slots, constant=True),
         *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
     ]
-    assert len(Reason) <= 16
+    assert len(Reason) <= 32
     return Block(name="risk", type_id=RISK_TYPE_ID, version=1,
                  doc="Pre-trade risk checks (SEC 15c3-5): limits, kill switch, positions.",
                  registers=tuple(registers))

@@ -57,11 +57,16 @@ class TradeParams:
     queue_depth : int
         Accepted legs waiting for the transmitter; a group with more legs than free
         entries is rejected (``queue_full``).
+    order_table : int
+        Open-order table entries (:mod:`hdl.response.orders`, a power of two): orders sent
+        and not yet dead; a leg whose entry would still be busy is rejected
+        (``orders_full``).
     """
 
     trade_slots: int = 16
     pairs: int = 4
     queue_depth: int = 8
+    order_table: int = 1024
 
     def __post_init__(self):
         if self.trade_slots < 2 or self.trade_slots & (self.trade_slots - 1):
@@ -70,6 +75,9 @@ class TradeParams:
             raise ValueError(f"pairs must be 1..16, not {self.pairs}")
         if self.queue_depth < 2:
             raise ValueError(f"queue_depth must be >= 2, not {self.queue_depth}")
+        if self.order_table <= self.queue_depth or self.order_table & (self.order_table - 1):
+            raise ValueError(f"order_table must be a power of two above queue_depth, not "
+                             f"{self.order_table}")
 
     @property
     def slot_bits(self) -> int:
@@ -81,7 +89,7 @@ class TradeParams:
 
 
 SIM_TRADE = TradeParams()
-ECP5_TRADE = TradeParams(trade_slots=4, pairs=2, queue_depth=4)
+ECP5_TRADE = TradeParams(trade_slots=4, pairs=2, queue_depth=4, order_table=256)
 
 #: One proposed order. ``bid``/``ask`` are the stock's best prices when it was decided
 #: (``has_bid``/``has_ask`` 0 for an empty side); ``halted``/``invalid`` its book flags.

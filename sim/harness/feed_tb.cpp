@@ -6,7 +6,8 @@
 //   TB_INPUT                 the input stream driven one payload per cycle (`rx`, ...),
 //   TB_OUTPUTS(X)            X(name) per output stream, in kind order (kind 0, 1, ...),
 //   TB_READY_OUTPUTS(X)      output streams that have a ready (held at 1),
-//   TB_HAS_AXIL              1 if the top has the AXI4-Lite register bus `s_axil`.
+//   TB_HAS_AXIL              1 if the top has the AXI4-Lite register bus `s_axil`,
+//   TB_IDLE_INPUTS(X)        X(name) per other input stream, held idle (valid 0).
 // Payload layouts are not known here either: Python packs input words and unpacks outputs
 // from the Amaranth layouts, so this file never changes when a layout does.
 //
@@ -144,6 +145,9 @@ class Bench {
     void reset() {
         top_->rst = 1;
         top_->TB_IN(_valid) = 0;
+#define TB_IDLE(name) top_->name##_valid = 0;
+        TB_IDLE_INPUTS(TB_IDLE)
+#undef TB_IDLE
         for (int i = 0; i < 4; ++i) cycle();
         top_->rst = 0;
         cycle();

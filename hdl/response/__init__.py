@@ -1,0 +1,1 @@
+"""Exchange responses in hardware: the order-entry session's receive side (issue 6)."""

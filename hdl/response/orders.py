@@ -1,0 +1,206 @@
+"""``OpenOrders``: the open-order table, UserRefNum mod size -> the order and its state.
+
+Two memories, each with one writer, so neither needs a second write port:
+
+- *sent* (written from order entry's ``sent`` record of a completed frame): valid,
+  UserRefNum, slot, side, price, shares;
+- *progress* (written by the response path, by the rollback of a segment and by the host's
+  ``load_order``): UserRefNum, accepted, remaining. An entry whose UserRefNum is not the
+  sent memory's belongs to an earlier order at the same index: the order is fresh (``SENT``,
+  every share remaining), so an insert needs no write here.
+
+``busy`` (one bit per entry, flip-flops) marks orders not yet dead: set by an insert,
+cleared when a death is committed. An insert into a busy entry is refused and counted
+(``overflow``); the risk gate checks ``busy`` for the entries its accepted legs will take
+(``orders_full``), so that does not happen. Deaths of the segment being applied wait in
+``dying`` until its verdict.
+
+Every progress write of a segment first saves the entry's old value in the undo log
+(:data:`UNDO_DEPTH`); a rolled-back segment is put back from it, newest first, one entry a
+cycle (``restoring``). A rollback always takes the path out of sync, so no segment is
+applied meanwhile.
+"""
+
+from __future__ import annotations
+
+from amaranth import Module, Mux, Signal
+from amaranth.lib import data, stream, wiring
+from amaranth.lib.memory import Memory
+from amaranth.lib.wiring import In, Out
+from amaranth.utils import ceil_log2
+
+from hdl.book.layouts import PRICE_BITS, SHARES_BITS
+from hdl.order.layouts import SENT_LAYOUT
+from hdl.response.layouts import UNDO_DEPTH, OrderState
+
+__all__ = ["OpenOrders", "SENT_ENTRY", "PROGRESS", "entry_layout", "order_view"]
+
+SENT_ENTRY = data.StructLayout({
+    "valid": 1, "user_ref_num": 32, "slot": 8, "sell": 1, "price": PRICE_BITS,
+    "shares": SHARES_BITS,
+})
+PROGRESS = data.StructLayout({"user_ref_num": 32, "accepted": 1, "remaining": SHARES_BITS})
+
+
+def entry_layout() -> data.StructLayout:
+    """An order as the table describes it."""
+    return data.StructLayout({
+        "known": 1,                  # the entry holds the UserRefNum asked for
+        "slot": 8, "sell": 1, "price": PRICE_BITS, "shares": SHARES_BITS,
+        "remaining": SHARES_BITS, "accepted": 1, "state": 2,
+    })
+
+
+def order_view(m: Module, sent, progress, user_ref_num, out) -> None:
+    """Drive ``out`` (:func:`entry_layout`) from the two memories' words."""
+    fresh = progress.user_ref_num != sent.user_ref_num
+    remaining = Mux(fresh, sent.shares, progress.remaining)
+    accepted = ~fresh & progress.accepted
+    m.d.comb += [
+        out.known.eq(sent.valid & (sent.user_ref_num == user_ref_num)),
+        out.slot.eq(sent.slot), out.sell.eq(sent.sell), out.price.eq(sent.price),
+        out.shares.eq(sent.shares), out.remaining.eq(remaining), out.accepted.eq(accepted),
+        out.state.eq(Mux(remaining == 0, OrderState.DEAD,
+                         Mux(accepted, OrderState.LIVE, OrderState.SENT))),
+    ]
+
+
+class OpenOrders(wiring.Component):
+    """Interface attributes
+    --------------------
+    sent : In(stream.Signature(SENT_LAYOUT, always_ready=True))
+        Order entry's reports; completed frames (not ``aborted``) are inserted.
+    lookup_ref, lookup, lookup_progress : In(32), Out(entry_layout()), Out(PROGRESS)
+        UserRefNum asked in cycle t; the entry, and its raw progress word, in t + 1.
+    write, write_index, write_ref, write_old, write_accepted, write_remaining : In
+        The response path's change of an entry it looked up; ``write_old`` (the raw
+        progress word the lookup returned) goes to the undo log.
+    death : In(1)
+        With ``write``: the order is dead (its busy bit clears at the commit).
+    commit, withdraw : In(1)
+        The verdict of the segment being applied.
+    load, load_index, load_state, load_remaining : In
+        The host's ``load_order``.
+    read_index, read, read_ref : In, Out
+        The host's view of an entry (the cycle after).
+    busy : Out(size)
+    restoring, overflow : Out(1)
+        ``overflow`` pulses for a refused insert.
+    undo_full : Out(1)
+        The undo log has no room for another change in this segment.
+    """
+
+    def __init__(self, size: int):
+        if size < 2 or size & (size - 1):
+            raise ValueError(f"order table size must be a power of two, not {size}")
+        self.size = size
+        self.bits = ceil_log2(size)
+        super().__init__({
+            "sent": In(stream.Signature(SENT_LAYOUT, always_ready=True)),
+            "lookup_ref": In(32),
+            "lookup": Out(entry_layout()), "lookup_progress": Out(PROGRESS),
+            "write": In(1), "write_index": In(self.bits), "write_ref": In(32),
+            "write_old": In(PROGRESS), "write_accepted": In(1),
+            "write_remaining": In(SHARES_BITS), "death": In(1),
+            "commit": In(1), "withdraw": In(1),
+            "load": In(1), "load_index": In(self.bits), "load_state": In(2),
+            "load_remaining": In(SHARES_BITS),
+            "read_index": In(self.bits), "read": Out(entry_layout()), "read_ref": Out(32),
+            "busy": Out(size), "restoring": Out(1), "overflow": Out(1), "undo_full": Out(1),
+        })
+
+    def elaborate(self, platform):
+        m = Module()
+        size, bits = self.size, self.bits
+        m.submodules.sent_mem = sent_mem = Memory(shape=SENT_ENTRY, depth=size, init=[])
+        m.submodules.progress_mem = progress_mem = Memory(shape=PROGRESS, depth=size, init=[])
+        undo_entry = data.StructLayout({"index": bits, "old": PROGRESS})
+        m.submodules.undo_mem = undo_mem = Memory(shape=undo_entry, depth=UNDO_DEPTH, init=[])
+        sent_w = sent_mem.write_port()
+        progress_w = progress_mem.write_port()
+        undo_w, undo_r = undo_mem.write_port(), undo_mem.read_port(domain="comb")
+        sent_r = sent_mem.read_port(transparent_for=(sent_w,))
+        progress_r = progress_mem.read_port(transparent_for=(progress_w,))
+        host_sent_r = sent_mem.read_port(transparent_for=(sent_w,))
+        host_progress_r = progress_mem.read_port(transparent_for=(progress_w,))
+
+        busy, dying = Signal(size), Signal(size)
+        m.d.comb += self.busy.eq(busy)
+
+        # ------------------------------------------------------------- inserts
+        record = self.sent.payload
+        index = record.user_ref_num[:bits]
+        insert = self.sent.valid & ~record.aborted
+        refused = insert & busy.bit_select(index, 1)
+        m.d.comb += [
+            self.overflow.eq(refused),
+            sent_w.addr.eq(index), sent_w.en.eq(insert & ~refused),
+            sent_w.data.valid.eq(1), sent_w.data.user_ref_num.eq(record.user_ref_num),
+            sent_w.data.slot.eq(record.slot), sent_w.data.sell.eq(record.sell),
+            sent_w.data.price.eq(record.price), sent_w.data.shares.eq(record.shares),
+        ]
+
+        # ------------------------------------------------------------- lookups
+        asked = Signal(32)
+        m.d.sync += asked.eq(self.lookup_ref)
+        m.d.comb += [sent_r.addr.eq(self.lookup_ref[:bits]),
+                     progress_r.addr.eq(self.lookup_ref[:bits])]
+        order_view(m, sent_r.data, progress_r.data, asked, self.lookup)
+        m.d.comb += [host_sent_r.addr.eq(self.read_index),
+                     host_progress_r.addr.eq(self.read_index),
+                     self.read_ref.eq(host_sent_r.data.user_ref_num)]
+        order_view(m, host_sent_r.data, host_progress_r.data, host_sent_r.data.user_ref_num,
+                   self.read)
+
+        # ------------------------------------------------------------- progress writes
+        logged = Signal(range(UNDO_DEPTH + 1))
+        restoring = Signal()
+        m.d.comb += [self.restoring.eq(restoring), self.undo_full.eq(logged == UNDO_DEPTH)]
+        m.d.comb += [
+            self.lookup_progress.eq(progress_r.data),
+            undo_w.addr.eq(logged), undo_w.data.index.eq(self.write_index),
+            undo_w.data.old.eq(self.write_old), undo_w.en.eq(self.write),
+            undo_r.addr.eq(logged - 1),
+        ]
+        death_bit = Mux(self.write & self.death, 1 << self.write_index, 0)
+        with m.If(self.write):
+            m.d.comb += [progress_w.en.eq(1), progress_w.addr.eq(self.write_index),
+                         progress_w.data.user_ref_num.eq(self.write_ref),
+                         progress_w.data.accepted.eq(self.write_accepted),
+                         progress_w.data.remaining.eq(self.write_remaining)]
+        with m.Elif(restoring):
+            m.d.comb += [progress_w.en.eq(1), progress_w.addr.eq(undo_r.data.index),
+                         progress_w.data.eq(undo_r.data.old)]
+        with m.Elif(self.load):
+            m.d.comb += [progress_w.en.eq(1), progress_w.addr.eq(self.load_index),
+                         progress_w.data.user_ref_num.eq(self.read_ref),
+                         progress_w.data.accepted.eq(self.load_state == OrderState.LIVE),
+                         progress_w.data.remaining.eq(
+                             Mux(self.load_state == OrderState.DEAD, 0, self.load_remaining))]
+
+        pushed = logged + self.write
+        with m.If(restoring):
+            m.d.sync += logged.eq(logged - 1)
+            with m.If(logged == 1):
+                m.d.sync += restoring.eq(0)
+        with m.Elif(self.withdraw):
+            m.d.sync += [logged.eq(pushed), restoring.eq(pushed != 0)]
+        with m.Elif(self.commit):
+            m.d.sync += logged.eq(0)
+        with m.Else():
+            m.d.sync += logged.eq(pushed)
+
+        # ------------------------------------------------------------- busy bits
+        insert_bit = Mux(insert & ~refused, 1 << index, 0)
+        load_live = self.load & ~restoring & ~self.write & (self.load_state != OrderState.DEAD) \
+            & (self.load_remaining != 0)
+        load_bit = Mux(self.load & ~restoring & ~self.write, 1 << self.load_index, 0)
+        dying_now = dying | death_bit
+        with m.If(self.commit):
+            m.d.sync += [busy.eq((busy & ~dying_now) | insert_bit), dying.eq(0)]
+        with m.Elif(self.withdraw):
+            m.d.sync += [busy.eq(busy | insert_bit), dying.eq(0)]
+        with m.Else():
+            m.d.sync += [busy.eq(Mux(load_live, busy | load_bit, busy & ~load_bit) | insert_bit),
+                         dying.eq(dying_now)]
+        return m
