@@ -98,7 +98,9 @@ class TickToTrade(wiring.Component):
         for part, names in ((self.builder, ("updates", "update_end")),
                             (self.handler, ("gaps",)), (self.risk, ("rejects",)),
                             (self.order_entry, ("sent", "tx")),
-                            (self.response, ("segments", "responses", "host_rx"))):
+                            # responses before segments: a frame's responses come
+                            # before its segment record in the same cycle
+                            (self.response, ("responses", "segments", "host_rx"))):
             for name in names:
                 members[name] = part.signature.members[name]
         super().__init__(members)

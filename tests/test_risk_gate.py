@@ -222,3 +222,53 @@ def test_loss_limit_trips_the_kill_switch_and_blocks_rearm():
     sim.add_testbench(bench)
     sim.run()
     assert status == {"killed": 1, "by_loss": 1, "breached": 1}
+
+
+def test_a_loss_of_sync_suspends_stocks_with_open_orders_until_the_host_reloads_them():
+    """Slot 0 has opened shares the ledger has not closed, slot 1 none: a ``lost_sync``
+    pulse suspends slot 0 only (``resync``), while ``out_of_sync`` refuses every leg;
+    ``load_slot`` of slot 0 ends its suspension."""
+    limits = RiskLimits(max_shares=1000, max_notional=10**12, collar=100, gross_limit=10**15,
+                        stock_burst=100, global_burst=100, loss_limit=10**6)
+    setup = risk_writes(TRADE, limits) + \
+        slot_risk_writes(TRADE, 0, SlotRisk(limit=10**6, open_buy=100)) + \
+        slot_risk_writes(TRADE, 1, SlotRisk(limit=10**6))
+    reload = slot_risk_writes(TRADE, 0, SlotRisk(limit=10**6))
+    dut = RiskGate(TRADE)
+    seen = {}
+
+    async def decide(ctx, slot, label):
+        ctx.set(dut.intents.valid, 1)
+        _set_leg(ctx, dut.intents.payload.legs[0], _one_leg_group(slot).legs[0])
+        await ctx.tick()
+        ctx.set(dut.intents.valid, 0)
+        seen[label] = (ctx.get(dut.accepted.valid),
+                       ctx.get(dut.rejects.payload.reasons[0]) >> Reason.RESYNC & 1)
+        await ctx.tick()
+
+    async def bench(ctx):
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), risk_only(setup)):
+            await ctx.tick()
+        ctx.set(dut.free, 4)
+        ctx.set(dut.session_active, 1)
+        ctx.set(dut.intents.payload.two, 0)
+        await decide(ctx, 0, "before")
+        ctx.set(dut.out_of_sync, 1)
+        ctx.set(dut.lost_sync, 1)
+        await ctx.tick()
+        ctx.set(dut.lost_sync, 0)
+        await decide(ctx, 1, "out of sync")
+        ctx.set(dut.out_of_sync, 0)
+        await decide(ctx, 0, "suspended")
+        await decide(ctx, 1, "other stock")
+        seen["register"] = ctx.get(dut.regs.suspended)
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), risk_only(reload)):
+            await ctx.tick()
+        await decide(ctx, 0, "reloaded")
+
+    sim = Simulator(dut)
+    sim.add_clock(1e-8)
+    sim.add_testbench(bench)
+    sim.run()
+    assert seen == {"before": (1, 0), "out of sync": (0, 1), "suspended": (0, 1),
+                    "other stock": (1, 0), "register": 0b01, "reloaded": (1, 0)}

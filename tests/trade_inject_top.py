@@ -83,8 +83,8 @@ class TradeInjectTop(wiring.Component):
             "rejects": self.risk.signature.members["rejects"],
             "sent": self.order_entry.signature.members["sent"],
             "tx": self.order_entry.signature.members["tx"],
+            "responses": response["responses"],     # before segments: same-cycle order
             "segments": response["segments"],
-            "responses": response["responses"],
             "host_rx": response["host_rx"],
         })
 

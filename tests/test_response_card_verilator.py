@@ -1,0 +1,153 @@
+"""Exchange responses reaching the risk checks: the Verilated trading path with its response
+path (``TradeInjectTop``), exact cycles.
+
+Orders come from the strategy's take trigger on injected book records; the exchange's
+responses are injected on the order-entry receive port. A record in every cycle around a
+response makes the risk gate decide a group in every cycle, so the first decision that sees
+the response is found exactly: the response's last byte on the receive bus in cycle t, the
+risk checks see the new state in t + ``ResponsePath.LATENCY`` (4).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trade_inject_top
+from trade_inject_top import INJECT_BOOK, TradeInjectTop, inject_layout
+
+from hdl.response.layouts import Outcome
+from hdl.response.path import ResponsePath
+from hdl.risk.reasons import Reason
+from hdl.strategy.layouts import SIM_TRADE
+from sim import response_frames as rf
+from sim.harness_ports import flat_layout, harness_ports
+from sim.order_session import Session, session_writes
+from sim.risk_model import RiskLimits, SlotRisk
+from sim.strategy_model import TakeConfig
+from sim.trade_model import DECISION_DELAY
+from sim.trade_regs import to_ops, trade_writes
+from sim.verilate import ROOT
+from sim.verilated_harness import build_harness, payload_rows, run_harness, source_key
+
+pytestmark = pytest.mark.slow
+
+SESSION = Session()
+PRICE = 100_000                    # $10.00
+SYMBOL = b"TEST    "
+_LANES = 8
+
+
+@pytest.fixture(scope="module")
+def harness():
+    key = source_key(ROOT / "hdl", ROOT / "proto",
+                     extra=Path(trade_inject_top.__file__).read_text())
+    exe, top = build_harness(TradeInjectTop(), "trade_inject", key)
+    return exe, top
+
+
+def _limits(**overrides) -> RiskLimits:
+    values = dict(enable=True, max_shares=1_000, max_notional=10**12, collar=10_000,
+                  gross_limit=10**15, stock_burst=10_000, stock_refill_log2=0,
+                  global_burst=10_000, global_refill_log2=0, dup_window=0, loss_limit=10**12)
+    values.update(overrides)
+    return RiskLimits(**values)
+
+
+def _run(harness, cycles, records, frames, *, limit, limits, reads=()):
+    """``records``: rows with a buy-triggering book record of slot 0; ``frames``:
+    ``{first row: frame bytes}`` on the order-entry port. Returns the outputs and the row
+    of each frame's last beat."""
+    exe, top = harness
+    cols = {name: np.zeros(cycles, np.uint64) for name, _ in flat_layout(inject_layout(INJECT_BOOK))}
+    for row in records:
+        for name, value in {"has_update": 1, "has_end": 1, "commit": 1, "update_slot": 0,
+                            "update_bids_0_price": PRICE - 100, "update_bids_0_shares": 100,
+                            "update_bids_0_orders": 1, "update_asks_0_price": PRICE,
+                            "update_asks_0_shares": 100, "update_asks_0_orders": 1}.items():
+            cols[name][row] = value
+    last_beats = {}
+    for start, data in frames.items():
+        beats = -(-len(data) // _LANES)
+        for b in range(beats):
+            chunk = data[b * _LANES:(b + 1) * _LANES]
+            row = start + b
+            assert not cols["has_oe"][row], "frames overlap"
+            cols["has_oe"][row] = 1
+            cols["oe_data"][row] = int.from_bytes(chunk.ljust(_LANES, b"\0"), "little")
+            cols["oe_keep"][row] = (1 << len(chunk)) - 1
+            cols["oe_first"][row] = int(b == 0)
+            cols["oe_last"][row] = int(b == beats - 1)
+        last_beats[start] = start + beats - 1
+    take = TakeConfig(enable=True, buy_limit=PRICE, max_shares=100, symbol=SYMBOL)
+    writes = session_writes(SESSION) + trade_writes(SIM_TRADE, {0: take}, [], limits,
+                                                    {0: SlotRisk(limit=limit)})
+    ops = to_ops(top.register_map, writes, settle=20)
+    valid = np.ones(cycles, np.uint32)
+    rows = payload_rows(cols, flat_layout(inject_layout(INJECT_BOOK)), cycles, valid)
+    addresses = [top.register_map.address(path) for path in reads]
+    out = run_harness(exe, rows, ops=ops, reads=addresses, layouts=harness_ports(top).layouts,
+                      drain=200)
+    values = {path: out.readback[a][0] for path, a in zip(reads, addresses, strict=True)}
+    return out, last_beats, values
+
+
+def _reasons(out, records):
+    """``{decision cycle: reasons of leg 0}`` (0: accepted) for the groups of ``records``:
+    the take trigger fires on every one, decided ``DECISION_DELAY`` cycles later."""
+    decided = {row + DECISION_DELAY: 0 for row in records}
+    rejects = out.fields("rejects")
+    for i, c in enumerate(out.record_cycles["rejects"]):
+        assert int(c) in decided
+        decided[int(c)] = int(rejects["reasons_0"][i])
+    return decided
+
+
+def _outcomes(out):
+    return [Outcome(int(o)) for o in out.fields("segments")["outcome"]]
+
+
+def test_loss_limit_trips_the_kill_switch_on_the_crossing_execution_4_cycles_after_it(harness):
+    exchange = rf.ExchangeStream(SESSION, seq=0)
+    ref = SESSION.user_ref
+    frames = {
+        100: exchange.segment(rf.accepted(ref, "B", 100, SYMBOL, PRICE)),
+        200: exchange.segment(rf.executed(ref, 50, PRICE, 1)),            # P&L 0
+        400: exchange.segment(rf.executed(ref, 50, PRICE - 1_000, 2)),    # P&L -50,000
+    }
+    # the first order (row 10), then a group in every cycle around each execution
+    records = [10, *range(195, 230), *range(395, 430)]
+    out, last, values = _run(harness, 600, records, frames, limit=10**6,
+                             limits=_limits(loss_limit=40_000),
+                             reads=["response.pnl_lo", "response.pnl_hi", "risk.status"])
+    assert _outcomes(out) == [Outcome.APPLIED] * 3
+    decided = _reasons(out, records)
+    killed = sorted(c for c, reasons in decided.items() if reasons >> Reason.KILLED & 1)
+    crossing = last[400]
+    seen = crossing + ResponsePath.LATENCY
+    assert killed == [c for c in sorted(decided) if c >= seen]
+    assert seen - 1 in decided and seen in decided
+    # the first execution (P&L 0) killed nothing: groups after it passed
+    assert any(decided[c] == 0 for c in decided if last[200] < c < 300)
+    pnl = values["response.pnl_lo"] | values["response.pnl_hi"] << 32
+    assert pnl - (1 << 64) == -50 * 1_000
+    assert values["risk.status"] & 0b1011 == 0b1011            # killed, breached, by loss
+
+
+def test_a_cancel_frees_the_position_limit_4_cycles_after_its_last_byte(harness):
+    exchange = rf.ExchangeStream(SESSION, seq=0)
+    ref = SESSION.user_ref
+    payload = rf.accepted(ref, "B", 100, SYMBOL, PRICE) + rf.canceled(ref, 100)
+    frames = {200: exchange.segment(payload)}
+    records = [10, *range(190, 240)]
+    out, last, _ = _run(harness, 400, records, frames, limit=100, limits=_limits())
+    assert _outcomes(out) == [Outcome.APPLIED]
+    decided = _reasons(out, records)
+    freed = last[200] + ResponsePath.LATENCY
+    # every buy before is over the limit (100 open + 100 > 100); the one decided at
+    # `freed` is accepted, and then the limit is reached again
+    over = [c for c in sorted(decided) if c > 190 and decided[c] >> Reason.POSITION & 1]
+    assert [c for c in sorted(decided) if c > 190 and decided[c] == 0] == [freed]
+    assert over == [c for c in sorted(decided) if c > 190 and c != freed]
+    assert len(out.fields("sent")["time"]) == 2
