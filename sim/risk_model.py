@@ -179,7 +179,7 @@ class RiskModel:
         notional = [leg.price * leg.shares for leg in group.legs]
         exposure_after = self.state.exposure + sum(notional)
         own = [self._own_reasons(now, leg, legs, exposure_after, free, session, full)
-               for leg, full in zip(group.legs, orders_full)]
+               for leg, full in zip(group.legs, orders_full[:legs], strict=True)]
         final = list(own)
         if legs == 2:
             final[0] |= (1 << Reason.OTHER_LEG) if own[1] else 0

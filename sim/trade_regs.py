@@ -21,7 +21,8 @@ from sim.risk_model import RiskLimits, SlotRisk
 from sim.strategy_model import PairConfig, TakeConfig
 from sim.verilated_harness import OP_IDLE, OP_WRITE
 
-__all__ = ["Write", "field_value", "response_command", "resync_writes", "take_writes", "pair_writes", "strategy_enable",
+__all__ = ["Write", "field_value", "response_command", "resync_writes", "take_writes",
+           "pair_writes", "strategy_enable",
            "risk_writes", "slot_risk_writes", "risk_command", "trade_writes",
            "to_ops"]
 

@@ -1,6 +1,6 @@
 """Harness rows for :class:`response_inject_top.ResponseInjectTop` from a response flow.
 
-A flow is a list of steps (as :mod:`response_plan` makes them):
+A flow is a list of steps (as :func:`response_scenarios.random_flow` makes them):
 ``("sent", user_ref_num, slot, sell, price, shares)`` (one row), ``("frame", bytes,
 mac_error)`` (its beats, back to back) and ``("resync", rcv_next)`` (one row, after enough
 idle rows for the previous frame's verdict and any rollback to finish). Every row is one
@@ -10,9 +10,9 @@ cycle; :func:`flow_rows` also returns the row of each frame's last beat.
 from __future__ import annotations
 
 import numpy as np
+from response_inject_top import RESPONSE_INJECT_LAYOUT
 
 from hdl.response.layouts import UNDO_DEPTH
-from response_inject_top import RESPONSE_INJECT_LAYOUT
 from sim.harness_ports import flat_layout
 from sim.verilated_harness import payload_rows
 
@@ -24,9 +24,9 @@ _LANES = 8
 RESYNC_IDLE = UNDO_DEPTH + 8
 
 
-def flow_rows(steps, rcv_next: int) -> tuple[np.ndarray, list[int]]:
-    """Rows for ``steps``, after a first resync to ``rcv_next`` (the path starts out of
-    sync). Returns the rows and the row index of every frame's last beat."""
+def flow_rows(steps) -> tuple[np.ndarray, list[int]]:
+    """Rows for ``steps`` (the first should be a resync: the path starts out of sync).
+    Returns the rows and the row index of every frame's last beat."""
     cols: dict[str, list[int]] = {name: [] for name, _ in flat_layout(RESPONSE_INJECT_LAYOUT)}
     ends = []
 
@@ -34,7 +34,6 @@ def flow_rows(steps, rcv_next: int) -> tuple[np.ndarray, list[int]]:
         for name, column in cols.items():
             column.append(values.get(name, 0))
 
-    row(resync=1, rcv_next=rcv_next)
     for step in steps:
         kind = step[0]
         if kind == "sent":

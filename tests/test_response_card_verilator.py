@@ -22,6 +22,7 @@ from hdl.response.path import ResponsePath
 from hdl.risk.reasons import Reason
 from hdl.strategy.layouts import SIM_TRADE
 from sim import response_frames as rf
+from sim import response_impairments as ri
 from sim.harness_ports import flat_layout, harness_ports
 from sim.order_session import Session, session_writes
 from sim.risk_model import RiskLimits, SlotRisk
@@ -60,7 +61,8 @@ def _run(harness, cycles, records, frames, *, limit, limits, reads=()):
     ``{first row: frame bytes}`` on the order-entry port. Returns the outputs and the row
     of each frame's last beat."""
     exe, top = harness
-    cols = {name: np.zeros(cycles, np.uint64) for name, _ in flat_layout(inject_layout(INJECT_BOOK))}
+    layout = flat_layout(inject_layout(INJECT_BOOK))
+    cols = {name: np.zeros(cycles, np.uint64) for name, _ in layout}
     for row in records:
         for name, value in {"has_update": 1, "has_end": 1, "commit": 1, "update_slot": 0,
                             "update_bids_0_price": PRICE - 100, "update_bids_0_shares": 100,
@@ -151,3 +153,33 @@ def test_a_cancel_frees_the_position_limit_4_cycles_after_its_last_byte(harness)
     assert [c for c in sorted(decided) if c > 190 and decided[c] == 0] == [freed]
     assert over == [c for c in sorted(decided) if c > 190 and c != freed]
     assert len(out.fields("sent")["time"]) == 2
+
+
+def test_out_of_order_and_corrupt_segments_reach_the_host_and_stop_the_stock(harness):
+    """An applied accept, then a segment from ahead of the stream: from its verdict on,
+    every leg is refused (``resync``), the stock with the open order is suspended, and a
+    corrupted execution after it changes nothing. Every frame reaches the host on
+    ``host_rx`` byte for byte."""
+    exchange = rf.ExchangeStream(SESSION, seq=0)
+    ref = SESSION.user_ref
+    accept = exchange.segment(rf.accepted(ref, "B", 100, SYMBOL, PRICE))
+    ahead = exchange.segment(rf.executed(ref, 10, PRICE, 1), seq=exchange.seq + 39)
+    corrupt, _ = ri.corrupt_payload(exchange.segment(rf.executed(ref, 10, PRICE, 2)))
+    frames = {100: accept, 200: ahead, 300: corrupt}
+    records = [10, *range(195, 240)]
+    out, last, values = _run(harness, 500, records, frames, limit=10**6, limits=_limits(),
+                             reads=["risk.suspended", "response.status",
+                                    "response.read_position", "response.rcv_next"])
+    assert _outcomes(out) == [Outcome.APPLIED, Outcome.OUT_OF_ORDER, Outcome.CORRUPT]
+    decided = _reasons(out, records)
+    refused = [c for c in sorted(decided) if decided[c] >> Reason.RESYNC & 1]
+    assert refused == [c for c in sorted(decided) if c >= last[200] + ResponsePath.LATENCY]
+    assert values["risk.suspended"] == 0b1
+    assert values["response.status"] & 1 == 1                       # out of sync
+    assert values["response.read_position"] == 0                    # slot 0: no fill
+    assert values["response.rcv_next"] == len(accept) - 54          # the accept only
+    beats = out.fields("host_rx")
+    data = b"".join(int(d).to_bytes(8, "little")[:bin(int(k)).count("1")]
+                    for d, k in zip(beats["data"], beats["keep"], strict=True))
+    assert data == accept + ahead + corrupt
+    assert int(beats["last"].sum()) == 3

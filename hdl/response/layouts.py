@@ -9,8 +9,12 @@ The order-entry port's receive beats (:func:`hdl.feed.layouts.rx_beat_layout`, 6
 ``ready``). Every frame is judged once, at its end, into one :class:`Outcome`; the first
 rule that matches wins:
 
+The path starts out of sync (after reset nothing is applied until the host's first
+``resync``, which tells it the stream's next sequence number).
+
 1. ``CORRUPT``: MAC error flag; under 14 bytes; EtherType IPv4 (after at most one 802.1Q
-   tag) but the IPv4 header is unusable (version not 4, IHL < 5, total length < IHL*4,
+   tag; a tagged frame under 18 bytes has none) but the IPv4 header is unusable (fewer
+   than 20 bytes of it, version not 4, IHL < 5, total length < IHL*4,
    fewer bytes than the total length says) or its checksum is wrong.
 2. ``OTHER``: not IPv4, not TCP, or IPv4 addresses that are not the session's
    (source = the exchange, ``order.dst_ip``; destination = the card, ``order.src_ip``).
@@ -149,10 +153,10 @@ UNDO_DEPTH = 128
 SEGMENT_LAYOUT = data.StructLayout({
     "outcome": 3,                # Outcome
     "detail": 3,                 # Detail
-    "seq": 32,                   # TCP sequence number (0 if not a TCP segment of the session)
-    "length": 16,                # TCP payload bytes
-    "messages": 8,               # order-changing messages of an APPLIED segment (else 0),
-                                 # saturating at 255
+    "seq": 32,                   # TCP sequence number (0 for CORRUPT and OTHER frames)
+    "length": 16,                # TCP payload bytes (0 for CORRUPT and OTHER frames)
+    "messages": 8,               # order-changing messages of an APPLIED segment (else 0;
+                                 # at most UNDO_DEPTH)
     "time": TIME_BITS,           # cycle counter at the frame's last beat
 })
 

@@ -20,14 +20,23 @@ payload (at least 54 bytes, 7 beats, after its first byte).
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Const, Module, Mux, Signal
+from amaranth import Array, Cat, Module, Mux, Signal
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.feed.layouts import rx_beat_layout
 from hdl.response.layouts import Outcome
 from hdl.strategy.layouts import TIME_BITS
-from proto.net import DOT1Q, ETHERNET, ETHERTYPE_IPV4, ETHERTYPE_VLAN, IPPROTO_TCP, IPV4, TCP, TCP_FLAGS
+from proto.net import (
+    DOT1Q,
+    ETHERNET,
+    ETHERTYPE_IPV4,
+    ETHERTYPE_VLAN,
+    IPPROTO_TCP,
+    IPV4,
+    TCP,
+    TCP_FLAGS,
+)
 
 __all__ = ["SegmentParser", "HEADER_BYTES", "PAYLOAD_BEAT_LAYOUT", "JUDGED_LAYOUT",
            "SESSION_LAYOUT"]
@@ -176,9 +185,12 @@ class SegmentParser(wiring.Component):
                   IPPROTO_TCP + f["tcp_length"])
         ip_ok = _ones_fold(ip_now) == 0xFFFF
         tcp_ok = _ones_fold(tcp_now + pseudo) == 0xFFFF
-        corrupt_ip = f["ipv4"] & ((nbytes < ip_at + IPV4.size) | ~f["ip_sane"] |
+        # A tagged frame too short for its inner EtherType is not IPv4 (the header
+        # registers past the frame's end still hold an earlier frame's bytes).
+        ipv4 = f["ipv4"] & (nbytes >= ip_at)
+        corrupt_ip = ipv4 & ((nbytes < ip_at + IPV4.size) | ~f["ip_sane"] |
                                   (nbytes < end_at) | ~ip_ok)
-        other_ip = ~f["ipv4"] | (f["protocol"] != IPPROTO_TCP) | \
+        other_ip = ~ipv4 | (f["protocol"] != IPPROTO_TCP) | \
             (f["src_ip"] != s.exchange_ip) | (f["dst_ip"] != s.card_ip)
         corrupt_tcp = f["fragment"] | ~f["tcp_sane"] | ~tcp_ok
         other_tcp = (f["src_port"] != s.exchange_port) | (f["dst_port"] != s.card_port)
@@ -201,13 +213,12 @@ class SegmentParser(wiring.Component):
             m.d.comb += outcome.eq(Outcome.OUT_OF_ORDER)
         with m.Else():
             m.d.comb += outcome.eq(Outcome.APPLIED)
-        tcp_fields = f["ipv4"] & f["ip_sane"] & (nbytes >= tcp_at + TCP.size)
+        session_segment = (outcome != Outcome.CORRUPT) & (outcome != Outcome.OTHER)
         m.d.sync += [
             self.judged.valid.eq(d_valid & d_last),
             self.judged.payload.outcome.eq(outcome),
-            self.judged.payload.seq.eq(Mux(tcp_fields, f["seq"], 0)),
-            self.judged.payload.length.eq(Mux(tcp_fields & f["tcp_sane"],
-                                              f["payload_length"], 0)),
+            self.judged.payload.seq.eq(Mux(session_segment, f["seq"], 0)),
+            self.judged.payload.length.eq(Mux(session_segment, f["payload_length"], 0)),
             self.judged.payload.time.eq(self.now),
         ]
         return m

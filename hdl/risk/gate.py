@@ -44,8 +44,8 @@ from amaranth.lib.wiring import In, Out
 
 from hdl.feed.layouts import FRAME_END_LAYOUT
 from hdl.host_if.csr_bank import block_signature
-from hdl.risk.checks import LEG_CHECKS_LAYOUT, check_leg
 from hdl.response.ledger import view_layout
+from hdl.risk.checks import LEG_CHECKS_LAYOUT, check_leg
 from hdl.risk.reasons import REASON_BITS, Reason, reject_layout
 from hdl.risk.regs import RISK_COUNTERS, risk_block
 from hdl.speculative import SpeculativeArray
