@@ -542,19 +542,17 @@
 #define TICKFORGE_RISK_COMMAND_REARM_SHIFT               1u
 #define TICKFORGE_RISK_COMMAND_REARM_MASK                0x00000002u  /* Clear the kill switch (refused while the loss limit is breached). */
 #define TICKFORGE_RISK_COMMAND_LOAD_SLOT_SHIFT           2u
-#define TICKFORGE_RISK_COMMAND_LOAD_SLOT_MASK            0x00000004u  /* Load slot_position, slot_open_buy, slot_open_sell and slot_limit into slot slot_sel. */
+#define TICKFORGE_RISK_COMMAND_LOAD_SLOT_MASK            0x00000004u  /* Load slot_open_buy, slot_open_sell and slot_limit into slot slot_sel and end its suspension. */
 #define TICKFORGE_RISK_COMMAND_LOAD_EXPOSURE_SHIFT       3u
-#define TICKFORGE_RISK_COMMAND_LOAD_EXPOSURE_MASK        0x00000008u  /* Load exposure_load_lo/hi into the gross exposure. */
-#define TICKFORGE_RISK_COMMAND_LOAD_PNL_SHIFT            4u
-#define TICKFORGE_RISK_COMMAND_LOAD_PNL_MASK             0x00000010u  /* Load pnl_load_lo/hi into the realised P&L. */
-#define TICKFORGE_RISK_COMMAND_REFILL_SHIFT              5u
-#define TICKFORGE_RISK_COMMAND_REFILL_MASK               0x00000020u  /* Fill every rate bucket to its burst. */
+#define TICKFORGE_RISK_COMMAND_LOAD_EXPOSURE_MASK        0x00000008u  /* Load exposure_load_lo/hi into the opened notional. */
+#define TICKFORGE_RISK_COMMAND_REFILL_SHIFT              4u
+#define TICKFORGE_RISK_COMMAND_REFILL_MASK               0x00000010u  /* Fill every rate bucket to its burst. */
 #define TICKFORGE_RISK_STATUS                            0x00000514u  /* RO: Kill switch. */
 #define TICKFORGE_RISK_STATUS_RESET                      0x00000000u
 #define TICKFORGE_RISK_STATUS_KILLED_SHIFT               0u
 #define TICKFORGE_RISK_STATUS_KILLED_MASK                0x00000001u  /* The kill switch is set. */
 #define TICKFORGE_RISK_STATUS_LOSS_BREACHED_SHIFT        1u
-#define TICKFORGE_RISK_STATUS_LOSS_BREACHED_MASK         0x00000002u  /* Realised P&L is below -loss_limit. */
+#define TICKFORGE_RISK_STATUS_LOSS_BREACHED_MASK         0x00000002u  /* The P&L (response.pnl, the lower of its working and committed values) is below -loss_limit. */
 #define TICKFORGE_RISK_STATUS_BY_HOST_SHIFT              2u
 #define TICKFORGE_RISK_STATUS_BY_HOST_MASK               0x00000004u  /* The host set it (command.kill). */
 #define TICKFORGE_RISK_STATUS_BY_LOSS_SHIFT              3u
@@ -595,82 +593,76 @@
 #define TICKFORGE_RISK_LOSS_LIMIT_HI_RESET               0x00000000u
 #define TICKFORGE_RISK_SLOT_SEL                          0x0000054Cu  /* RW: Slot of the load_slot window and read_* registers. */
 #define TICKFORGE_RISK_SLOT_SEL_RESET                    0x00000000u
-#define TICKFORGE_RISK_SLOT_POSITION                     0x00000550u  /* RW: Position to load, shares, signed (two's complement). */
-#define TICKFORGE_RISK_SLOT_POSITION_RESET               0x00000000u
-#define TICKFORGE_RISK_SLOT_OPEN_BUY                     0x00000554u  /* RW: Open buy shares to load. */
+#define TICKFORGE_RISK_SLOT_OPEN_BUY                     0x00000550u  /* RW: Opened buy shares to load. */
 #define TICKFORGE_RISK_SLOT_OPEN_BUY_RESET               0x00000000u
-#define TICKFORGE_RISK_SLOT_OPEN_SELL                    0x00000558u  /* RW: Open sell shares to load. */
+#define TICKFORGE_RISK_SLOT_OPEN_SELL                    0x00000554u  /* RW: Opened sell shares to load. */
 #define TICKFORGE_RISK_SLOT_OPEN_SELL_RESET              0x00000000u
-#define TICKFORGE_RISK_SLOT_LIMIT                        0x0000055Cu  /* RW: Position limit to load: |position + open orders| after an order, shares. */
+#define TICKFORGE_RISK_SLOT_LIMIT                        0x00000558u  /* RW: Position limit to load: |position + open orders| after an order, shares. */
 #define TICKFORGE_RISK_SLOT_LIMIT_RESET                  0x00000000u
-#define TICKFORGE_RISK_EXPOSURE_LOAD_LO                  0x00000560u  /* RW: Gross exposure to load (bits 31..0). */
+#define TICKFORGE_RISK_EXPOSURE_LOAD_LO                  0x0000055Cu  /* RW: Opened notional to load (bits 31..0). */
 #define TICKFORGE_RISK_EXPOSURE_LOAD_LO_RESET            0x00000000u
-#define TICKFORGE_RISK_EXPOSURE_LOAD_HI                  0x00000564u  /* RW: Gross exposure to load (bits 63..32). */
+#define TICKFORGE_RISK_EXPOSURE_LOAD_HI                  0x00000560u  /* RW: Opened notional to load (bits 63..32). */
 #define TICKFORGE_RISK_EXPOSURE_LOAD_HI_RESET            0x00000000u
-#define TICKFORGE_RISK_PNL_LOAD_LO                       0x00000568u  /* RW: Realised P&L to load, signed (bits 31..0). */
-#define TICKFORGE_RISK_PNL_LOAD_LO_RESET                 0x00000000u
-#define TICKFORGE_RISK_PNL_LOAD_HI                       0x0000056Cu  /* RW: Realised P&L to load, signed (bits 63..32). */
-#define TICKFORGE_RISK_PNL_LOAD_HI_RESET                 0x00000000u
-#define TICKFORGE_RISK_READ_POSITION                     0x00000570u  /* RO: Position of slot_sel (signed). */
-#define TICKFORGE_RISK_READ_POSITION_RESET               0x00000000u
-#define TICKFORGE_RISK_READ_OPEN_BUY                     0x00000574u  /* RO: Open buy shares of slot_sel. */
+#define TICKFORGE_RISK_READ_OPEN_BUY                     0x00000564u  /* RO: Opened buy shares of slot_sel. */
 #define TICKFORGE_RISK_READ_OPEN_BUY_RESET               0x00000000u
-#define TICKFORGE_RISK_READ_OPEN_SELL                    0x00000578u  /* RO: Open sell shares of slot_sel. */
+#define TICKFORGE_RISK_READ_OPEN_SELL                    0x00000568u  /* RO: Opened sell shares of slot_sel. */
 #define TICKFORGE_RISK_READ_OPEN_SELL_RESET              0x00000000u
-#define TICKFORGE_RISK_READ_LIMIT                        0x0000057Cu  /* RO: Position limit of slot_sel. */
+#define TICKFORGE_RISK_READ_LIMIT                        0x0000056Cu  /* RO: Position limit of slot_sel. */
 #define TICKFORGE_RISK_READ_LIMIT_RESET                  0x00000000u
-#define TICKFORGE_RISK_READ_TOKENS                       0x00000580u  /* RO: Tokens in slot_sel's rate bucket. */
+#define TICKFORGE_RISK_READ_TOKENS                       0x00000570u  /* RO: Tokens in slot_sel's rate bucket. */
 #define TICKFORGE_RISK_READ_TOKENS_RESET                 0x00000000u
-#define TICKFORGE_RISK_GLOBAL_TOKENS                     0x00000584u  /* RO: Tokens in the card's rate bucket. */
+#define TICKFORGE_RISK_GLOBAL_TOKENS                     0x00000574u  /* RO: Tokens in the card's rate bucket. */
 #define TICKFORGE_RISK_GLOBAL_TOKENS_RESET               0x00000000u
-#define TICKFORGE_RISK_EXPOSURE_LO                       0x00000588u  /* RO: Gross exposure now (bits 31..0). */
+#define TICKFORGE_RISK_EXPOSURE_LO                       0x00000578u  /* RO: Opened notional now (bits 31..0). */
 #define TICKFORGE_RISK_EXPOSURE_LO_RESET                 0x00000000u
-#define TICKFORGE_RISK_EXPOSURE_HI                       0x0000058Cu  /* RO: Gross exposure now (bits 63..32). */
+#define TICKFORGE_RISK_EXPOSURE_HI                       0x0000057Cu  /* RO: Opened notional now (bits 63..32). */
 #define TICKFORGE_RISK_EXPOSURE_HI_RESET                 0x00000000u
-#define TICKFORGE_RISK_PNL_LO                            0x00000590u  /* RO: Realised P&L now (bits 31..0). */
-#define TICKFORGE_RISK_PNL_LO_RESET                      0x00000000u
-#define TICKFORGE_RISK_PNL_HI                            0x00000594u  /* RO: Realised P&L now (bits 63..32). */
-#define TICKFORGE_RISK_PNL_HI_RESET                      0x00000000u
-#define TICKFORGE_RISK_CAP_TRADE_SLOTS                   0x00000598u  /* RO: Capacity: slots with risk state. */
+#define TICKFORGE_RISK_SUSPENDED                         0x00000580u  /* RO: Slots suspended since a loss of sync, one bit each (bit k: slot k). */
+#define TICKFORGE_RISK_SUSPENDED_RESET                   0x00000000u
+#define TICKFORGE_RISK_CAP_TRADE_SLOTS                   0x00000584u  /* RO: Capacity: slots with risk state. */
 #define TICKFORGE_RISK_CAP_TRADE_SLOTS_RESET             0x00000010u
-#define TICKFORGE_RISK_GROUPS                            0x0000059Cu  /* RO: Groups checked (a take is one leg, a pairs trigger two). */
+#define TICKFORGE_RISK_GROUPS                            0x00000588u  /* RO: Groups checked (a take is one leg, a pairs trigger two). */
 #define TICKFORGE_RISK_GROUPS_RESET                      0x00000000u
-#define TICKFORGE_RISK_ACCEPTED_LEGS                     0x000005A0u  /* RO: Legs passed to order entry. */
+#define TICKFORGE_RISK_ACCEPTED_LEGS                     0x0000058Cu  /* RO: Legs passed to order entry. */
 #define TICKFORGE_RISK_ACCEPTED_LEGS_RESET               0x00000000u
-#define TICKFORGE_RISK_REJECTED_LEGS                     0x000005A4u  /* RO: Legs rejected. */
+#define TICKFORGE_RISK_REJECTED_LEGS                     0x00000590u  /* RO: Legs rejected. */
 #define TICKFORGE_RISK_REJECTED_LEGS_RESET               0x00000000u
-#define TICKFORGE_RISK_REASON_KILLED                     0x000005A8u  /* RO: Legs rejected with killed set: kill switch set (host command, or the daily loss limit tripped it). */
+#define TICKFORGE_RISK_REASON_KILLED                     0x00000594u  /* RO: Legs rejected with killed set: kill switch set (host command, or the daily loss limit tripped it). */
 #define TICKFORGE_RISK_REASON_KILLED_RESET               0x00000000u
-#define TICKFORGE_RISK_REASON_DISABLED                   0x000005ACu  /* RO: Legs rejected with disabled set: trading is not enabled (risk.control.enable = 0). */
+#define TICKFORGE_RISK_REASON_DISABLED                   0x00000598u  /* RO: Legs rejected with disabled set: trading is not enabled (risk.control.enable = 0). */
 #define TICKFORGE_RISK_REASON_DISABLED_RESET             0x00000000u
-#define TICKFORGE_RISK_REASON_NO_SESSION                 0x000005B0u  /* RO: Legs rejected with no_session set: the order-entry TCP session is not handed to the card. */
+#define TICKFORGE_RISK_REASON_NO_SESSION                 0x0000059Cu  /* RO: Legs rejected with no_session set: the order-entry TCP session is not handed to the card. */
 #define TICKFORGE_RISK_REASON_NO_SESSION_RESET           0x00000000u
-#define TICKFORGE_RISK_REASON_HALTED                     0x000005B4u  /* RO: Legs rejected with halted set: the stock is halted (its last H message was not 'T'). */
+#define TICKFORGE_RISK_REASON_HALTED                     0x000005A0u  /* RO: Legs rejected with halted set: the stock is halted (its last H message was not 'T'). */
 #define TICKFORGE_RISK_REASON_HALTED_RESET               0x00000000u
-#define TICKFORGE_RISK_REASON_INVALID_BOOK               0x000005B8u  /* RO: Legs rejected with invalid_book set: the stock's book is flagged invalid (not exact). */
+#define TICKFORGE_RISK_REASON_INVALID_BOOK               0x000005A4u  /* RO: Legs rejected with invalid_book set: the stock's book is flagged invalid (not exact). */
 #define TICKFORGE_RISK_REASON_INVALID_BOOK_RESET         0x00000000u
-#define TICKFORGE_RISK_REASON_BAD_ORDER                  0x000005BCu  /* RO: Legs rejected with bad_order set: zero shares, zero price, or a slot without trading state. */
+#define TICKFORGE_RISK_REASON_BAD_ORDER                  0x000005A8u  /* RO: Legs rejected with bad_order set: zero shares, zero price, or a slot without trading state. */
 #define TICKFORGE_RISK_REASON_BAD_ORDER_RESET            0x00000000u
-#define TICKFORGE_RISK_REASON_MAX_SHARES                 0x000005C0u  /* RO: Legs rejected with max_shares set: shares above max_shares. */
+#define TICKFORGE_RISK_REASON_MAX_SHARES                 0x000005ACu  /* RO: Legs rejected with max_shares set: shares above max_shares. */
 #define TICKFORGE_RISK_REASON_MAX_SHARES_RESET           0x00000000u
-#define TICKFORGE_RISK_REASON_MAX_NOTIONAL               0x000005C4u  /* RO: Legs rejected with max_notional set: price x shares above max_notional. */
+#define TICKFORGE_RISK_REASON_MAX_NOTIONAL               0x000005B0u  /* RO: Legs rejected with max_notional set: price x shares above max_notional. */
 #define TICKFORGE_RISK_REASON_MAX_NOTIONAL_RESET         0x00000000u
-#define TICKFORGE_RISK_REASON_COLLAR                     0x000005C8u  /* RO: Legs rejected with collar set: price beyond the collar around the book's midpoint, or a one-sided book. */
+#define TICKFORGE_RISK_REASON_COLLAR                     0x000005B4u  /* RO: Legs rejected with collar set: price beyond the collar around the book's midpoint, or a one-sided book. */
 #define TICKFORGE_RISK_REASON_COLLAR_RESET               0x00000000u
-#define TICKFORGE_RISK_REASON_POSITION                   0x000005CCu  /* RO: Legs rejected with position set: position plus open orders plus this order beyond the position limit. */
+#define TICKFORGE_RISK_REASON_POSITION                   0x000005B8u  /* RO: Legs rejected with position set: position plus open orders plus this order beyond the position limit. */
 #define TICKFORGE_RISK_REASON_POSITION_RESET             0x00000000u
-#define TICKFORGE_RISK_REASON_GROSS                      0x000005D0u  /* RO: Legs rejected with gross set: gross exposure plus this order's notional above gross_limit. */
+#define TICKFORGE_RISK_REASON_GROSS                      0x000005BCu  /* RO: Legs rejected with gross set: gross exposure plus this order's notional above gross_limit. */
 #define TICKFORGE_RISK_REASON_GROSS_RESET                0x00000000u
-#define TICKFORGE_RISK_REASON_RATE_STOCK                 0x000005D4u  /* RO: Legs rejected with rate_stock set: the stock's token bucket is empty. */
+#define TICKFORGE_RISK_REASON_RATE_STOCK                 0x000005C0u  /* RO: Legs rejected with rate_stock set: the stock's token bucket is empty. */
 #define TICKFORGE_RISK_REASON_RATE_STOCK_RESET           0x00000000u
-#define TICKFORGE_RISK_REASON_RATE_GLOBAL                0x000005D8u  /* RO: Legs rejected with rate_global set: the card's token bucket has fewer tokens than the group's legs. */
+#define TICKFORGE_RISK_REASON_RATE_GLOBAL                0x000005C4u  /* RO: Legs rejected with rate_global set: the card's token bucket has fewer tokens than the group's legs. */
 #define TICKFORGE_RISK_REASON_RATE_GLOBAL_RESET          0x00000000u
-#define TICKFORGE_RISK_REASON_DUPLICATE                  0x000005DCu  /* RO: Legs rejected with duplicate set: same stock, side and price as an accepted order within dup_window. */
+#define TICKFORGE_RISK_REASON_DUPLICATE                  0x000005C8u  /* RO: Legs rejected with duplicate set: same stock, side and price as an accepted order within dup_window. */
 #define TICKFORGE_RISK_REASON_DUPLICATE_RESET            0x00000000u
-#define TICKFORGE_RISK_REASON_QUEUE_FULL                 0x000005E0u  /* RO: Legs rejected with queue_full set: the transmit queue cannot take the group's legs. */
+#define TICKFORGE_RISK_REASON_QUEUE_FULL                 0x000005CCu  /* RO: Legs rejected with queue_full set: the transmit queue cannot take the group's legs. */
 #define TICKFORGE_RISK_REASON_QUEUE_FULL_RESET           0x00000000u
-#define TICKFORGE_RISK_REASON_OTHER_LEG                  0x000005E4u  /* RO: Legs rejected with other_leg set: the group's other leg was rejected. */
+#define TICKFORGE_RISK_REASON_OTHER_LEG                  0x000005D0u  /* RO: Legs rejected with other_leg set: the group's other leg was rejected. */
 #define TICKFORGE_RISK_REASON_OTHER_LEG_RESET            0x00000000u
+#define TICKFORGE_RISK_REASON_ORDERS_FULL                0x000005D4u  /* RO: Legs rejected with orders_full set: the open-order table entry the order would take still holds a live order. */
+#define TICKFORGE_RISK_REASON_ORDERS_FULL_RESET          0x00000000u
+#define TICKFORGE_RISK_REASON_RESYNC                     0x000005D8u  /* RO: Legs rejected with resync set: exchange responses are out of sync, or the stock had open orders when they went out of sync and the host has not reloaded it. */
+#define TICKFORGE_RISK_REASON_RESYNC_RESET               0x00000000u
 
 /* Block order: Order entry: OUCH 5.0 Enter Order frames over the host's SoupBinTCP session (addresses, ports, order fields, session counters) and their counters. */
 #define TICKFORGE_ORDER_BASE                             0x00000600u
@@ -681,7 +673,7 @@
 #define TICKFORGE_ORDER_VERSION                          0x00000604u  /* RO: Block register-layout version. */
 #define TICKFORGE_ORDER_VERSION_RESET                    0x00000001u
 #define TICKFORGE_ORDER_NEXT                             0x00000608u  /* RO: Byte address of the next block header; 0 if last. */
-#define TICKFORGE_ORDER_NEXT_RESET                       0x00000000u
+#define TICKFORGE_ORDER_NEXT_RESET                       0x00000700u
 #define TICKFORGE_ORDER_CONTROL                          0x0000060Cu  /* RW: Session control. */
 #define TICKFORGE_ORDER_CONTROL_RESET                    0x00000002u
 #define TICKFORGE_ORDER_CONTROL_SESSION_ENABLE_SHIFT     0u
@@ -762,5 +754,146 @@
 #define TICKFORGE_ORDER_FLUSHED_RESET                    0x00000000u
 #define TICKFORGE_ORDER_DROPPED                          0x00000680u  /* RO: Legs of groups offered with more legs than free entries (the risk gate checks free, so this stays 0). */
 #define TICKFORGE_ORDER_DROPPED_RESET                    0x00000000u
+
+/* Block response: Exchange responses: OUCH over the session's receive side, open orders, positions, P&L. */
+#define TICKFORGE_RESPONSE_BASE                          0x00000700u
+#define TICKFORGE_RESPONSE_BLOCK_TYPE                    0x52455350u
+#define TICKFORGE_RESPONSE_BLOCK_VERSION                 1u
+#define TICKFORGE_RESPONSE_TYPE                          0x00000700u  /* RO: Block type identifier. */
+#define TICKFORGE_RESPONSE_TYPE_RESET                    0x52455350u
+#define TICKFORGE_RESPONSE_VERSION                       0x00000704u  /* RO: Block register-layout version. */
+#define TICKFORGE_RESPONSE_VERSION_RESET                 0x00000001u
+#define TICKFORGE_RESPONSE_NEXT                          0x00000708u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_RESPONSE_NEXT_RESET                    0x00000000u
+#define TICKFORGE_RESPONSE_COMMAND                       0x0000070Cu  /* W1S: Commands; write 1 to a bit. */
+#define TICKFORGE_RESPONSE_COMMAND_RESET                 0x00000000u
+#define TICKFORGE_RESPONSE_COMMAND_RESYNC_SHIFT          0u
+#define TICKFORGE_RESPONSE_COMMAND_RESYNC_MASK           0x00000001u  /* Set rcv_next from rcv_next_load and apply segments again (ignored while status.restoring). */
+#define TICKFORGE_RESPONSE_COMMAND_LOAD_SLOT_SHIFT       1u
+#define TICKFORGE_RESPONSE_COMMAND_LOAD_SLOT_MASK        0x00000002u  /* Load slot_position, slot_cash and slot_mark into slot slot_sel; zero its closed shares. */
+#define TICKFORGE_RESPONSE_COMMAND_LOAD_CARD_SHIFT       2u
+#define TICKFORGE_RESPONSE_COMMAND_LOAD_CARD_MASK        0x00000004u  /* Load pnl_load and position_value_load; zero released. */
+#define TICKFORGE_RESPONSE_COMMAND_LOAD_ORDER_SHIFT      3u
+#define TICKFORGE_RESPONSE_COMMAND_LOAD_ORDER_MASK       0x00000008u  /* Load order_remaining_load and order_state_load into entry order_sel. */
+#define TICKFORGE_RESPONSE_STATUS                        0x00000710u  /* RO: Receive state. */
+#define TICKFORGE_RESPONSE_STATUS_RESET                  0x00000001u
+#define TICKFORGE_RESPONSE_STATUS_OUT_OF_SYNC_SHIFT      0u
+#define TICKFORGE_RESPONSE_STATUS_OUT_OF_SYNC_MASK       0x00000001u  /* Segments are not applied (until resync). */
+#define TICKFORGE_RESPONSE_STATUS_RESTORING_SHIFT        1u
+#define TICKFORGE_RESPONSE_STATUS_RESTORING_MASK         0x00000002u  /* A rolled-back segment's orders are being put back. */
+#define TICKFORGE_RESPONSE_RCV_NEXT_LOAD                 0x00000714u  /* RW: TCP sequence number that resync sets. */
+#define TICKFORGE_RESPONSE_RCV_NEXT_LOAD_RESET           0x00000000u
+#define TICKFORGE_RESPONSE_RCV_NEXT                      0x00000718u  /* RO: Sequence number of the next segment to apply. */
+#define TICKFORGE_RESPONSE_RCV_NEXT_RESET                0x00000000u
+#define TICKFORGE_RESPONSE_SLOT_SEL                      0x0000071Cu  /* RW: Slot of the load_slot window and read_* registers. */
+#define TICKFORGE_RESPONSE_SLOT_SEL_RESET                0x00000000u
+#define TICKFORGE_RESPONSE_SLOT_POSITION                 0x00000720u  /* RW: Position to load, shares, signed. */
+#define TICKFORGE_RESPONSE_SLOT_POSITION_RESET           0x00000000u
+#define TICKFORGE_RESPONSE_SLOT_CASH_LO                  0x00000724u  /* RW: Cash to load, signed, price x shares (bits 31..0). */
+#define TICKFORGE_RESPONSE_SLOT_CASH_LO_RESET            0x00000000u
+#define TICKFORGE_RESPONSE_SLOT_CASH_HI                  0x00000728u  /* RW: Cash to load, signed, price x shares (bits 63..32). */
+#define TICKFORGE_RESPONSE_SLOT_CASH_HI_RESET            0x00000000u
+#define TICKFORGE_RESPONSE_SLOT_MARK                     0x0000072Cu  /* RW: Last fill price to load. */
+#define TICKFORGE_RESPONSE_SLOT_MARK_RESET               0x00000000u
+#define TICKFORGE_RESPONSE_PNL_LOAD_LO                   0x00000730u  /* RW: P&L to load, signed (bits 31..0). */
+#define TICKFORGE_RESPONSE_PNL_LOAD_LO_RESET             0x00000000u
+#define TICKFORGE_RESPONSE_PNL_LOAD_HI                   0x00000734u  /* RW: P&L to load, signed (bits 63..32). */
+#define TICKFORGE_RESPONSE_PNL_LOAD_HI_RESET             0x00000000u
+#define TICKFORGE_RESPONSE_POSITION_VALUE_LOAD_LO        0x00000738u  /* RW: Position value to load (bits 31..0). */
+#define TICKFORGE_RESPONSE_POSITION_VALUE_LOAD_LO_RESET  0x00000000u
+#define TICKFORGE_RESPONSE_POSITION_VALUE_LOAD_HI        0x0000073Cu  /* RW: Position value to load (bits 63..32). */
+#define TICKFORGE_RESPONSE_POSITION_VALUE_LOAD_HI_RESET  0x00000000u
+#define TICKFORGE_RESPONSE_ORDER_SEL                     0x00000740u  /* RW: Open-order table entry of load_order and read_order_* (UserRefNum mod cap_orders). */
+#define TICKFORGE_RESPONSE_ORDER_SEL_RESET               0x00000000u
+#define TICKFORGE_RESPONSE_ORDER_REMAINING_LOAD          0x00000744u  /* RW: Remaining shares to load. */
+#define TICKFORGE_RESPONSE_ORDER_REMAINING_LOAD_RESET    0x00000000u
+#define TICKFORGE_RESPONSE_ORDER_STATE_LOAD              0x00000748u  /* RW: State to load. */
+#define TICKFORGE_RESPONSE_ORDER_STATE_LOAD_RESET        0x00000000u
+#define TICKFORGE_RESPONSE_ORDER_STATE_LOAD_STATE_SHIFT  0u
+#define TICKFORGE_RESPONSE_ORDER_STATE_LOAD_STATE_MASK   0x00000003u  /* 0 FREE; 1 SENT; 2 LIVE; 3 DEAD. */
+#define TICKFORGE_RESPONSE_READ_POSITION                 0x0000074Cu  /* RO: Position of slot_sel (signed). */
+#define TICKFORGE_RESPONSE_READ_POSITION_RESET           0x00000000u
+#define TICKFORGE_RESPONSE_READ_CLOSED_BUY               0x00000750u  /* RO: Closed buy shares of slot_sel. */
+#define TICKFORGE_RESPONSE_READ_CLOSED_BUY_RESET         0x00000000u
+#define TICKFORGE_RESPONSE_READ_CLOSED_SELL              0x00000754u  /* RO: Closed sell shares of slot_sel. */
+#define TICKFORGE_RESPONSE_READ_CLOSED_SELL_RESET        0x00000000u
+#define TICKFORGE_RESPONSE_READ_CASH_LO                  0x00000758u  /* RO: Cash of slot_sel (bits 31..0). */
+#define TICKFORGE_RESPONSE_READ_CASH_LO_RESET            0x00000000u
+#define TICKFORGE_RESPONSE_READ_CASH_HI                  0x0000075Cu  /* RO: Cash of slot_sel (bits 63..32). */
+#define TICKFORGE_RESPONSE_READ_CASH_HI_RESET            0x00000000u
+#define TICKFORGE_RESPONSE_READ_MARK                     0x00000760u  /* RO: Last fill price of slot_sel. */
+#define TICKFORGE_RESPONSE_READ_MARK_RESET               0x00000000u
+#define TICKFORGE_RESPONSE_PNL_LO                        0x00000764u  /* RO: P&L now (signed) (bits 31..0). */
+#define TICKFORGE_RESPONSE_PNL_LO_RESET                  0x00000000u
+#define TICKFORGE_RESPONSE_PNL_HI                        0x00000768u  /* RO: P&L now (signed) (bits 63..32). */
+#define TICKFORGE_RESPONSE_PNL_HI_RESET                  0x00000000u
+#define TICKFORGE_RESPONSE_RELEASED_LO                   0x0000076Cu  /* RO: Notional released by fills, cancels and rejects (bits 31..0). */
+#define TICKFORGE_RESPONSE_RELEASED_LO_RESET             0x00000000u
+#define TICKFORGE_RESPONSE_RELEASED_HI                   0x00000770u  /* RO: Notional released by fills, cancels and rejects (bits 63..32). */
+#define TICKFORGE_RESPONSE_RELEASED_HI_RESET             0x00000000u
+#define TICKFORGE_RESPONSE_POSITION_VALUE_LO             0x00000774u  /* RO: Positions at their last fill price (bits 31..0). */
+#define TICKFORGE_RESPONSE_POSITION_VALUE_LO_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_POSITION_VALUE_HI             0x00000778u  /* RO: Positions at their last fill price (bits 63..32). */
+#define TICKFORGE_RESPONSE_POSITION_VALUE_HI_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_READ_ORDER_REF                0x0000077Cu  /* RO: UserRefNum in entry order_sel. */
+#define TICKFORGE_RESPONSE_READ_ORDER_REF_RESET          0x00000000u
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO               0x00000780u  /* RO: Entry order_sel. */
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_RESET         0x00000000u
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_SLOT_SHIFT    0u
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_SLOT_MASK     0x000000FFu  /* Stock slot. */
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_SELL_SHIFT    8u
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_SELL_MASK     0x00000100u  /* Sell order. */
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_STATE_SHIFT   9u
+#define TICKFORGE_RESPONSE_READ_ORDER_INFO_STATE_MASK    0x00000600u  /* OrderState. */
+#define TICKFORGE_RESPONSE_READ_ORDER_PRICE              0x00000784u  /* RO: Price of entry order_sel. */
+#define TICKFORGE_RESPONSE_READ_ORDER_PRICE_RESET        0x00000000u
+#define TICKFORGE_RESPONSE_READ_ORDER_SHARES             0x00000788u  /* RO: Shares sent in entry order_sel. */
+#define TICKFORGE_RESPONSE_READ_ORDER_SHARES_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_READ_ORDER_REMAINING          0x0000078Cu  /* RO: Remaining shares of entry order_sel. */
+#define TICKFORGE_RESPONSE_READ_ORDER_REMAINING_RESET    0x00000000u
+#define TICKFORGE_RESPONSE_CAP_ORDERS                    0x00000790u  /* RO: Capacity: open-order table entries. */
+#define TICKFORGE_RESPONSE_CAP_ORDERS_RESET              0x00000400u
+#define TICKFORGE_RESPONSE_FRAMES_APPLIED                0x00000794u  /* RO: Frames judged APPLIED. */
+#define TICKFORGE_RESPONSE_FRAMES_APPLIED_RESET          0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_NO_DATA                0x00000798u  /* RO: Frames judged NO_DATA. */
+#define TICKFORGE_RESPONSE_FRAMES_NO_DATA_RESET          0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_OTHER                  0x0000079Cu  /* RO: Frames judged OTHER. */
+#define TICKFORGE_RESPONSE_FRAMES_OTHER_RESET            0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_CORRUPT                0x000007A0u  /* RO: Frames judged CORRUPT. */
+#define TICKFORGE_RESPONSE_FRAMES_CORRUPT_RESET          0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_CONTROL                0x000007A4u  /* RO: Frames judged CONTROL. */
+#define TICKFORGE_RESPONSE_FRAMES_CONTROL_RESET          0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_OUT_OF_SYNC            0x000007A8u  /* RO: Frames judged OUT_OF_SYNC. */
+#define TICKFORGE_RESPONSE_FRAMES_OUT_OF_SYNC_RESET      0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_OUT_OF_ORDER           0x000007ACu  /* RO: Frames judged OUT_OF_ORDER. */
+#define TICKFORGE_RESPONSE_FRAMES_OUT_OF_ORDER_RESET     0x00000000u
+#define TICKFORGE_RESPONSE_FRAMES_UNPARSEABLE            0x000007B0u  /* RO: Frames judged UNPARSEABLE. */
+#define TICKFORGE_RESPONSE_FRAMES_UNPARSEABLE_RESET      0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_BAD_PACKET             0x000007B4u  /* RO: UNPARSEABLE segments for BAD_PACKET. */
+#define TICKFORGE_RESPONSE_DETAIL_BAD_PACKET_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_UNKNOWN_MESSAGE        0x000007B8u  /* RO: UNPARSEABLE segments for UNKNOWN_MESSAGE. */
+#define TICKFORGE_RESPONSE_DETAIL_UNKNOWN_MESSAGE_RESET  0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_BAD_LENGTH             0x000007BCu  /* RO: UNPARSEABLE segments for BAD_LENGTH. */
+#define TICKFORGE_RESPONSE_DETAIL_BAD_LENGTH_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_UNKNOWN_REF            0x000007C0u  /* RO: UNPARSEABLE segments for UNKNOWN_REF. */
+#define TICKFORGE_RESPONSE_DETAIL_UNKNOWN_REF_RESET      0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_BAD_STATE              0x000007C4u  /* RO: UNPARSEABLE segments for BAD_STATE. */
+#define TICKFORGE_RESPONSE_DETAIL_BAD_STATE_RESET        0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_BAD_FIELD              0x000007C8u  /* RO: UNPARSEABLE segments for BAD_FIELD. */
+#define TICKFORGE_RESPONSE_DETAIL_BAD_FIELD_RESET        0x00000000u
+#define TICKFORGE_RESPONSE_DETAIL_TOO_MANY               0x000007CCu  /* RO: UNPARSEABLE segments for TOO_MANY. */
+#define TICKFORGE_RESPONSE_DETAIL_TOO_MANY_RESET         0x00000000u
+#define TICKFORGE_RESPONSE_MESSAGES_ACCEPTED             0x000007D0u  /* RO: ACCEPTED messages applied (committed segments). */
+#define TICKFORGE_RESPONSE_MESSAGES_ACCEPTED_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_MESSAGES_EXECUTED             0x000007D4u  /* RO: EXECUTED messages applied (committed segments). */
+#define TICKFORGE_RESPONSE_MESSAGES_EXECUTED_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_MESSAGES_CANCELED             0x000007D8u  /* RO: CANCELED messages applied (committed segments). */
+#define TICKFORGE_RESPONSE_MESSAGES_CANCELED_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_MESSAGES_REJECTED             0x000007DCu  /* RO: REJECTED messages applied (committed segments). */
+#define TICKFORGE_RESPONSE_MESSAGES_REJECTED_RESET       0x00000000u
+#define TICKFORGE_RESPONSE_OVERFLOW                      0x000007E0u  /* RO: Orders sent whose table entry was still busy: not tracked (the risk gate's orders_full check keeps this 0). */
+#define TICKFORGE_RESPONSE_OVERFLOW_RESET                0x00000000u
+#define TICKFORGE_RESPONSE_PAYLOAD_BYTES                 0x000007E4u  /* RO: TCP payload bytes of applied segments. */
+#define TICKFORGE_RESPONSE_PAYLOAD_BYTES_RESET           0x00000000u
 
 #endif /* TICKFORGE_REGS_H */
