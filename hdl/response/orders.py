@@ -152,6 +152,16 @@ class OpenOrders(wiring.Component):
         order_view(m, host_sent_r.data, host_progress_r.data, host_sent_r.data.user_ref_num,
                    self.read)
 
+        # ------------------------------------------------------------- host loads
+        # Taken a cycle late, when the host read port shows the entry (read_index is the
+        # same order_sel), so the progress word gets the entry's own UserRefNum.
+        load = Signal()
+        load_index = Signal(bits)
+        load_state = Signal(2)
+        load_remaining = Signal(SHARES_BITS)
+        m.d.sync += [load.eq(self.load), load_index.eq(self.load_index),
+                     load_state.eq(self.load_state), load_remaining.eq(self.load_remaining)]
+
         # ------------------------------------------------------------- progress writes
         logged = Signal(range(UNDO_DEPTH + 1))
         restoring = Signal()
@@ -171,12 +181,12 @@ class OpenOrders(wiring.Component):
         with m.Elif(restoring):
             m.d.comb += [progress_w.en.eq(1), progress_w.addr.eq(undo_r.data.index),
                          progress_w.data.eq(undo_r.data.old)]
-        with m.Elif(self.load):
-            m.d.comb += [progress_w.en.eq(1), progress_w.addr.eq(self.load_index),
+        with m.Elif(load):
+            m.d.comb += [progress_w.en.eq(1), progress_w.addr.eq(load_index),
                          progress_w.data.user_ref_num.eq(self.read_ref),
-                         progress_w.data.accepted.eq(self.load_state == OrderState.LIVE),
+                         progress_w.data.accepted.eq(load_state == OrderState.LIVE),
                          progress_w.data.remaining.eq(
-                             Mux(self.load_state == OrderState.DEAD, 0, self.load_remaining))]
+                             Mux(load_state == OrderState.DEAD, 0, load_remaining))]
 
         pushed = logged + self.write
         with m.If(restoring):
@@ -192,9 +202,9 @@ class OpenOrders(wiring.Component):
 
         # ------------------------------------------------------------- busy bits
         insert_bit = Mux(insert & ~refused, 1 << index, 0)
-        load_live = self.load & ~restoring & ~self.write & (self.load_state != OrderState.DEAD) \
-            & (self.load_remaining != 0)
-        load_bit = Mux(self.load & ~restoring & ~self.write, 1 << self.load_index, 0)
+        loaded = load & ~restoring & ~self.write
+        load_live = loaded & (load_state != OrderState.DEAD) & (load_remaining != 0)
+        load_bit = Mux(loaded, 1 << load_index, 0)
         dying_now = dying | death_bit
         with m.If(self.commit):
             m.d.sync += [busy.eq((busy & ~dying_now) | insert_bit), dying.eq(0)]
