@@ -45,15 +45,17 @@ test: $(VENV)/.test ## run every test (cocotb + Verilator included); day replays
 test-fast: $(VENV)/.test ## unit tests only, no whole-day replays or Verilator builds
 	$(BIN)/python -m pytest -n 2 -m 'not slow' tests
 
-bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book; feed latency, line rate; tick-to-trade; Fmax
+bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book; feed latency, line rate; tick-to-trade; responses; Fmax
 	$(BIN)/python bench/reference.py
 	$(BIN)/python bench/feed.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/responses.py
 	$(BIN)/python bench/fmax.py regs
 	$(BIN)/python bench/fmax.py feed
 	$(BIN)/python bench/fmax.py strategy
 	$(BIN)/python bench/fmax.py risk
 	$(BIN)/python bench/fmax.py order_entry
+	$(BIN)/python bench/fmax.py response
 
 lint: $(VENV)/.test ## ruff
 	$(BIN)/ruff check hdl host sim proto tests bench

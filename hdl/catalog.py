@@ -60,6 +60,13 @@ def _risk_gate():
     return RiskGate(ECP5_TRADE)
 
 
+def _response_path():
+    from hdl.response.path import ResponsePath
+    from hdl.strategy.layouts import ECP5_TRADE
+
+    return ResponsePath(ECP5_TRADE.trade_slots, ECP5_TRADE.order_table)
+
+
 def _card():
     from hdl.book.layouts import ECP5_PARAMS
     from hdl.strategy.layouts import ECP5_TRADE
@@ -83,6 +90,8 @@ COMPONENTS = {
              "(hdl.strategy.layouts.ECP5_TRADE)"),
     "card": (_card, "the whole tick-to-trade core behind its AXI4-Lite bank "
              "(ECP5_PARAMS, ECP5_TRADE)"),
+    "response": (_response_path, "exchange responses: TCP segment judgement, SoupBinTCP/OUCH "
+                 "scan, open-order table, ledger (hdl.strategy.layouts.ECP5_TRADE)"),
     "order_entry": (_order_entry, "order entry: OUCH Enter Order frames over SoupBinTCP/TCP/"
                     "IPv4, order queue, speculative aborts (hdl.strategy.layouts.ECP5_TRADE)"),
 }

@@ -18,7 +18,7 @@ Readings of the contract taken here (besides those in the two modules above):
   after that message's own checks (a faulty message names its own fault).
 - A new model is in sync at the ``rcv_next`` it is given (construction is a resync). The
   contract does not say how the path starts; the gateware starts out of sync, so a flow
-  for both begins with a ``resync``, as :func:`response_scenarios.random_flow`'s do.
+  for both begins with a ``resync``, as :func:`sim.response_flow.random_flow`'s do.
 - ``responses`` are those of ``APPLIED`` segments only; the gateware emits them as the
   messages act and its ``segments`` record then says whether they stand.
 - ``sent`` overwrites a ``FREE`` or ``DEAD`` entry; a busy one (``SENT``/``LIVE``) is kept

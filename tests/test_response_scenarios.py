@@ -7,13 +7,13 @@ import time
 from collections import Counter
 
 import pytest
-from response_scenarios import random_flow, replay
 
 from hdl.response.layouts import LOSES_SYNC, Detail, OrderState, Outcome
 from host.errors import DataError
 from proto import ouch, soupbintcp
 from proto.net_parse import parse_frame
 from sim.order_session import Session
+from sim.response_flow import random_flow, replay
 
 
 def _messages(frame: bytes):

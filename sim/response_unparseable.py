@@ -3,7 +3,7 @@
 :func:`bad_tail` returns SoupBinTCP bytes whose first fault is one
 :class:`~hdl.response.layouts.Detail` (any but ``TOO_MANY``), drawn at random, judged
 against the order table as the segment's earlier messages leave it: ``recent`` orders
-carry that state (:class:`response_plan.PlannedOrder` as of the flow's cursor). Sometimes
+carry that state (:class:`sim.response_plan.PlannedOrder` as of the flow's cursor). Sometimes
 a second fault follows, which must not change the segment's detail. A detail that no
 order can show now (``BAD_FIELD`` needs a ``LIVE`` order, ``BAD_STATE`` one in the table)
 falls back to ``BAD_STATE``, then ``UNKNOWN_REF``.
@@ -14,13 +14,12 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from response_plan import PlannedOrder
-
 from hdl.response.layouts import Detail, OrderState
 from proto.ouch import FIRM_TAG
 from sim import response_frames as rf
 from sim import response_impairments as ri
 from sim.response_model import ResponseModel
+from sim.response_plan import PlannedOrder
 
 __all__ = ["DETAILS", "bad_tail"]
 

@@ -1,6 +1,6 @@
-"""Harness rows for :class:`response_inject_top.ResponseInjectTop` from a response flow.
+"""Harness rows for :class:`sim.response_inject_top.ResponseInjectTop` from a response flow.
 
-A flow is a list of steps (as :func:`response_scenarios.random_flow` makes them):
+A flow is a list of steps (as :func:`sim.response_flow.random_flow` makes them):
 ``("sent", user_ref_num, slot, sell, price, shares)`` (one row), ``("frame", bytes,
 mac_error)`` (its beats, back to back) and ``("resync", rcv_next)`` (one row, after enough
 idle rows for the previous frame's verdict and any rollback to finish). Every row is one
@@ -10,10 +10,10 @@ cycle; :func:`flow_rows` also returns the row of each frame's last beat.
 from __future__ import annotations
 
 import numpy as np
-from response_inject_top import RESPONSE_INJECT_LAYOUT
 
 from hdl.response.layouts import UNDO_DEPTH
 from sim.harness_ports import flat_layout
+from sim.response_inject_top import RESPONSE_INJECT_LAYOUT
 from sim.verilated_harness import payload_rows
 
 __all__ = ["flow_rows", "RESYNC_IDLE"]

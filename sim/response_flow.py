@@ -8,7 +8,7 @@
   wire (UserRefNums consecutive from ``session.user_ref``);
 - ``("frame", data, mac_error)``: a frame received from the exchange (no FCS).
 
-The exchange's messages come from :func:`response_plan.plan`, drawn from its own random
+The exchange's messages come from :func:`sim.response_plan.plan`, drawn from its own random
 stream, so impairments never change what the exchange says, only how it arrives. They go
 out in TCP segments of 1 .. 100 order-changing messages (at most ``max_payload`` bytes
 unless one message is larger; now and then a heartbeat alone), with heartbeats, debug
@@ -32,15 +32,14 @@ from __future__ import annotations
 import random
 from collections import deque
 
-from response_plan import PlannedMessage, plan
-from response_unparseable import bad_tail
-
 from hdl.response.layouts import Detail, Outcome
 from proto.net import ETHERTYPE_VLAN
 from sim import response_frames as rf
 from sim import response_impairments as ri
 from sim.order_session import Session
 from sim.response_model import ResponseModel, SegmentResult
+from sim.response_plan import PlannedMessage, plan
+from sim.response_unparseable import bad_tail
 
 __all__ = ["random_flow", "replay"]
 
