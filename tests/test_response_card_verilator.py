@@ -183,3 +183,26 @@ def test_out_of_order_and_corrupt_segments_reach_the_host_and_stop_the_stock(har
                     for d, k in zip(beats["data"], beats["keep"], strict=True))
     assert data == accept + ahead + corrupt
     assert int(beats["last"].sum()) == 3
+
+
+def test_a_full_order_table_refuses_orders_until_a_response_frees_an_entry(harness):
+    """1,024 orders fill the table (none answered); every later leg is ``orders_full``
+    until the first order's cancel frees its entry: then exactly one more is sent."""
+    table = SIM_TRADE.order_table
+    exchange = rf.ExchangeStream(SESSION, seq=0)
+    ref = SESSION.user_ref
+    cancel_at = 16_500
+    frames = {cancel_at: exchange.segment(rf.accepted(ref, "B", 100, SYMBOL, PRICE) +
+                                          rf.canceled(ref, 100))}
+    records = list(range(10, cancel_at + 200))
+    out, last, values = _run(harness, cancel_at + 400, records, frames, limit=10**9,
+                             limits=_limits(), reads=["response.overflow"])
+    sent = out.fields("sent")
+    assert len(sent["user_ref_num"]) == table + 1
+    assert list(sent["user_ref_num"]) == list(range(ref, ref + table + 1))
+    decided = _reasons(out, records)
+    full = [c for c in sorted(decided) if decided[c] >> Reason.ORDERS_FULL & 1]
+    freed = last[cancel_at] + ResponsePath.LATENCY
+    assert freed not in full and freed - 1 in full
+    assert int(out.record_cycles["sent"][table]) > freed             # the one sent after
+    assert values["response.overflow"] == 0
