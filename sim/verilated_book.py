@@ -35,7 +35,7 @@ from sim.book_regs import BookRegisters
 from sim.feed_bits import unpack_words
 from sim.feed_model import FeedConfig
 from sim.feed_regs import FeedRegisters
-from sim.harness_ports import flat_layout, harness_ports
+from sim.harness_ports import flat_layout, harness_ports, idle_inputs
 from sim.verilate import ROOT
 from sim.verilated_feed import rx_records
 from sim.verilated_harness import build_harness, run_harness, source_key, verdicts
@@ -140,7 +140,8 @@ class VerilatedBook:
             design_key = source_key(ROOT / "hdl", ROOT / "proto", extra=repr(params))
         self.params = params
         self.exe, self.top = build_harness(top, name, design_key)
-        self.layouts = harness_ports(self.top).layouts
+        self.ports = harness_ports(self.top)
+        self.layouts = self.ports.layouts
         regs = to_dict(self.top.register_map)
         feed_only = {**regs, "blocks": [b for b in regs["blocks"]
                                         if b["name"] in FEED_BLOCKS]}
@@ -170,7 +171,7 @@ class VerilatedBook:
                 raise ValueError(f"slot {slot} outside 0..{self.params.slots - 1}")
         feed_reads = self.feed_registers.counter_reads()
         return run_harness(
-            self.exe, rx_records(frames, idle=idle),
+            self.exe, idle_inputs(rx_records(frames, idle=idle), self.ports),
             self.feed_registers.config_writes(config),
             [*feed_reads, *self.book_registers.counter_reads(), *extra_reads], drain,
             ops=[*self.book_registers.subscribe_ops(tickers, locates), *ops],

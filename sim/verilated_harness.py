@@ -48,7 +48,8 @@ FEED_LAYOUTS = {"events": EVENT_LAYOUT, "frame_end": FRAME_END_LAYOUT, "gaps": G
 #: Register operations before the stream: write (address, value), wait until
 #: ``read(address) & mask == value`` (address, mask, value), idle (cycles).
 OP_WRITE, OP_WAIT, OP_IDLE = 1, 2, 3
-_JOB_MAGIC, _OUT_MAGIC, _VERSION = 0x424A4654, 0x554F4654, 2     # "TFJB", "TFOU"
+_JOB_MAGIC, _OUT_MAGIC = 0x424A4654, 0x554F4654                  # "TFJB", "TFOU"
+_JOB_VERSION, _OUT_VERSION = 3, 2
 _OPTIONS = ("--cc", "--exe", "--build", "-j", "2", "-O3", "--x-assign", "fast",
             "--x-initial", "fast", "--prefix", "Vtop", "-Wno-fatal", "-CFLAGS", "-std=c++17")
 
@@ -212,7 +213,7 @@ class Outputs:
 
 def _parse_header(raw: bytes) -> list[tuple[str, int, int]]:
     words = np.frombuffer(raw, dtype="<u4")
-    if len(words) < 3 or words[0] != _OUT_MAGIC or words[1] != _VERSION:
+    if len(words) < 3 or words[0] != _OUT_MAGIC or words[1] != _OUT_VERSION:
         raise RuntimeError("harness output has an unknown format: rebuild the harness")
     kinds, at = [], 3
     for _ in range(int(words[2])):
@@ -234,7 +235,9 @@ def run_harness(exe: Path, records: np.ndarray, writes: Sequence[tuple[int, int]
     exe : Path
         From :func:`build_harness`.
     records : numpy.ndarray
-        One ``(valid, payload words...)`` row per cycle for the top's input stream.
+        One row per cycle: ``(valid, payload words...)`` per input stream of the top
+        (:attr:`sim.harness_ports.HarnessPorts.row_words`; :func:`sim.harness_ports.
+        idle_inputs` widens rows made for the first input alone).
     writes : sequence of (address, value)
         Register writes after reset, before the stream.
     reads : sequence of int
@@ -258,9 +261,9 @@ def run_harness(exe: Path, records: np.ndarray, writes: Sequence[tuple[int, int]
     all_ops = [(OP_WRITE, a, v) for a, v in writes] + [tuple(op) for op in ops]
     with tempfile.TemporaryDirectory(prefix="feed_tb_") as tmp:
         job = Path(tmp) / "job.bin"
-        header = [_JOB_MAGIC, _VERSION, mask, len(all_ops),
+        header = [_JOB_MAGIC, _JOB_VERSION, mask, len(all_ops),
                   *[w for op in all_ops for w in (*op, 0, 0, 0)[:4]],
-                  len(reads), *reads, records.shape[1] - 1, drain,
+                  len(reads), *reads, records.shape[1], drain,
                   len(records) & 0xFFFF_FFFF, len(records) >> 32]
         with open(job, "wb") as f:
             f.write(np.asarray(header, dtype="<u4").tobytes())

@@ -1,25 +1,25 @@
-// Streaming Verilator harness for any top with one input stream and some output streams
-// (the feed handler's FeedTop, FeedBookTop, book-only test tops), built with `--prefix Vtop`.
+// Streaming Verilator harness for any top with input streams and output streams (the feed
+// handler's FeedTop, the card, book-only and trading test tops), built with `--prefix Vtop`.
 //
 // The top's streams are not named here: Python writes `tb_ports.h` from the component's
 // signature (sim/harness_ports.py) with
-//   TB_INPUT                 the input stream driven one payload per cycle (`rx`, ...),
+//   TB_INPUTS(X)             X(name) per input stream, in row order; each row carries, per
+//                            input, its valid word and its payload words,
 //   TB_OUTPUTS(X)            X(name) per output stream, in kind order (kind 0, 1, ...),
 //   TB_READY_OUTPUTS(X)      output streams that have a ready (held at 1),
-//   TB_HAS_AXIL              1 if the top has the AXI4-Lite register bus `s_axil`,
-//   TB_IDLE_INPUTS(X)        X(name) per other input stream, held idle (valid 0).
+//   TB_HAS_AXIL              1 if the top has the AXI4-Lite register bus `s_axil`.
 // Payload layouts are not known here either: Python packs input words and unpacks outputs
 // from the Amaranth layouts, so this file never changes when a layout does.
 //
-// One run: reset, register operations, stream the input rows one per cycle, drain, read
-// registers back.
+// Batch mode, `feed_tb JOB OUTDIR`: reset, register operations, stream the input rows one
+// per cycle, drain, read registers back.
 //
 // Job file (little-endian u32 words unless noted):
-//   magic "TFJB", version 2, record_mask (bit k: record output kind k),
+//   magic "TFJB", version 3, record_mask (bit k: record output kind k),
 //   n_ops, n_ops x (op, a, b, c): op 1 write value b to address a; op 2 read address a
 //     until (value & b) == c; op 3 run a idle cycles,
 //   n_reads, n_reads x address,
-//   in_words, drain_cycles, n_cycles (u64), n_cycles x (valid, in_words payload words).
+//   row_words, drain_cycles, n_cycles (u64), n_cycles x row_words words.
 // Output directory:
 //   header.bin: magic "TFOU", version 2, n_kinds, then per kind: payload words, records
 //     written (u64), name length in bytes, name (zero-padded to whole words);
@@ -28,7 +28,18 @@
 //     is the order of (cycle, kind).
 //   readback.bin: n_reads x (address, value, resp), then the total cycles run (u64).
 //
-// Usage: feed_tb JOB OUTDIR
+// Serve mode, `feed_tb --serve`: reset, then commands on stdin, answers on stdout (u32
+// words; cycles are counted from the end of reset):
+//   1 address value        write                      -> 0
+//   2 address              read                       -> value, resp
+//   3 n (u64) rows...      run n rows (n x row_words) -> cycle after (u64), then per kind:
+//                                                        count (u64), count x (cycle (i64),
+//                                                        payload words)
+//   4 mask                 record the kinds in mask   -> 0
+//   0                      quit
+// `row_words` is checked once: the first word the harness writes is its own row width.
+//
+// Usage: feed_tb JOB OUTDIR | feed_tb --serve
 
 #include <cstdint>
 #include <cstdio>
@@ -44,9 +55,6 @@
 #include "tb_ports.h"
 #include "verilated.h"
 
-#define TB_CAT_(a, b) a##b
-#define TB_CAT(a, b) TB_CAT_(a, b)
-#define TB_IN(suffix) TB_CAT(TB_INPUT, suffix)
 
 namespace {
 
@@ -102,8 +110,8 @@ void write_u32(FILE* f, uint32_t v) { std::fwrite(&v, 4, 1, f); }
 #define TB_WORDS(name) word_count<TB_PAYLOAD_T(name)>(),
 #define TB_NAME(name) #name,
 
-using InT = Bare<decltype(std::declval<Vtop>().TB_IN(_payload))>;
-constexpr uint32_t kInWords = word_count<InT>();
+#define TB_ROW_WORDS(name) +1 + word_count<TB_PAYLOAD_T(name)>()
+constexpr uint32_t kRowWords = 0 TB_INPUTS(TB_ROW_WORDS);
 constexpr int kKinds = 0 TB_OUTPUTS(TB_COUNT);
 constexpr uint32_t kKindWords[kKinds] = {TB_OUTPUTS(TB_WORDS)};
 const char* const kKindNames[kKinds] = {TB_OUTPUTS(TB_NAME)};
@@ -118,7 +126,8 @@ constexpr int kPollLimit = 100000;
 class Bench {
   public:
     Bench(VerilatedContext* context, std::vector<FILE*> outs)
-        : top_(new Vtop{context}), outs_(std::move(outs)), counts_(kKinds, 0) {
+        : top_(new Vtop{context}), outs_(std::move(outs)), counts_(kKinds, 0),
+          kept_(kKinds) {
 #define TB_SET_READY(name) top_->name##_ready = 1;
         TB_READY_OUTPUTS(TB_SET_READY)
 #undef TB_SET_READY
@@ -144,10 +153,7 @@ class Bench {
 
     void reset() {
         top_->rst = 1;
-        top_->TB_IN(_valid) = 0;
-#define TB_IDLE(name) top_->name##_valid = 0;
-        TB_IDLE_INPUTS(TB_IDLE)
-#undef TB_IDLE
+        idle();
         for (int i = 0; i < 4; ++i) cycle();
         top_->rst = 0;
         cycle();
@@ -223,20 +229,40 @@ class Bench {
         }
     }
 
-    void set_input(uint32_t valid, const uint32_t* words) {
-        top_->TB_IN(_valid) = valid;
-        put_words(top_->TB_IN(_payload), words);
+    // One row: per input, its valid word and payload words.
+    void set_inputs(const uint32_t* row) {
+#define TB_SET(name)                           \
+    top_->name##_valid = *row++;               \
+    put_words(top_->name##_payload, row);      \
+    row += word_count<TB_PAYLOAD_T(name)>();
+        TB_INPUTS(TB_SET)
+#undef TB_SET
+    }
+    void idle() {
+#define TB_IDLE(name) top_->name##_valid = 0;
+        TB_INPUTS(TB_IDLE)
+#undef TB_IDLE
     }
 
     void start_stream() { origin_ = cycle_; }
+    // Serve mode: keep records in memory (kinds in `mask`) instead of writing files.
+    void keep(uint32_t mask) { keep_mask_ = mask; }
+    std::vector<uint32_t>& kept(int kind) { return kept_[kind]; }
+    uint64_t kept_count(int kind) const {
+        return kept_[kind].size() / (2 + kKindWords[kind]);
+    }
+    void clear_kept() {
+        for (auto& k : kept_) k.clear();
+    }
     uint64_t cycles() const { return cycle_; }
     uint64_t count(int kind) const { return counts_[kind]; }
 
   private:
     void record() {
         int kind = 0;
-#define TB_RECORD(name) \
-    if (outs_[kind] && top_->name##_valid) emit(kind, top_->name##_payload); \
+#define TB_RECORD(name)                                                              \
+    if ((outs_[kind] || (keep_mask_ >> kind & 1)) && top_->name##_valid)                 \
+        emit(kind, top_->name##_payload);                                                \
     ++kind;
         TB_OUTPUTS(TB_RECORD)
 #undef TB_RECORD
@@ -248,7 +274,11 @@ class Bench {
         const int64_t at = int64_t(cycle_) - int64_t(origin_);
         std::memcpy(words, &at, sizeof at);
         get_words(payload, words + 2);
-        std::fwrite(words, 4, 2 + kKindWords[kind], outs_[kind]);
+        if (keep_mask_ >> kind & 1) {
+            kept_[kind].insert(kept_[kind].end(), words, words + 2 + kKindWords[kind]);
+        } else {
+            std::fwrite(words, 4, 2 + kKindWords[kind], outs_[kind]);
+        }
         ++counts_[kind];
     }
 
@@ -257,6 +287,8 @@ class Bench {
     std::vector<uint64_t> counts_;
     uint64_t cycle_ = 0;
     uint64_t origin_ = 0;
+    uint32_t keep_mask_ = 0;
+    std::vector<std::vector<uint32_t>> kept_;
 };
 
 FILE* open_or_fail(const std::string& path, const char* mode) {
@@ -286,20 +318,83 @@ void write_header(const std::string& path, const Bench& bench) {
 
 }  // namespace
 
+int serve(int argc, char** argv) {
+    auto context = std::make_unique<VerilatedContext>();
+    context->commandArgs(argc, argv);
+    Bench bench(context.get(), std::vector<FILE*>(kKinds, nullptr));
+    bench.reset();
+    bench.start_stream();
+    static char in_buffer[1 << 20], out_buffer[1 << 20];
+    std::setvbuf(stdin, in_buffer, _IOFBF, sizeof in_buffer);
+    std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    write_u32(stdout, kRowWords);
+    std::fflush(stdout);
+    std::vector<uint32_t> rows;
+    for (;;) {
+        uint32_t command;
+        if (std::fread(&command, 4, 1, stdin) != 1) return 0;
+        switch (command) {
+            case 0: return 0;
+            case 1: {
+                const uint32_t address = read_u32(stdin), value = read_u32(stdin);
+                bench.write(address, value);
+                write_u32(stdout, 0);
+                break;
+            }
+            case 2: {
+                uint32_t value = 0, resp = 0;
+                bench.read(read_u32(stdin), &value, &resp);
+                write_u32(stdout, value);
+                write_u32(stdout, resp);
+                break;
+            }
+            case 3: {
+                uint64_t n = read_u32(stdin);
+                n |= uint64_t(read_u32(stdin)) << 32;
+                rows.resize(n * kRowWords);
+                if (std::fread(rows.data(), 4, rows.size(), stdin) != rows.size())
+                    fail("input rows truncated");
+                for (uint64_t c = 0; c < n; ++c) {
+                    bench.set_inputs(rows.data() + c * kRowWords);
+                    bench.cycle();
+                }
+                bench.idle();
+                const uint64_t now = bench.cycles();
+                std::fwrite(&now, 8, 1, stdout);
+                for (int kind = 0; kind < kKinds; ++kind) {
+                    const uint64_t count = bench.kept_count(kind);
+                    std::fwrite(&count, 8, 1, stdout);
+                    auto& kept = bench.kept(kind);
+                    std::fwrite(kept.data(), 4, kept.size(), stdout);
+                }
+                bench.clear_kept();
+                break;
+            }
+            case 4:
+                bench.keep(read_u32(stdin));
+                write_u32(stdout, 0);
+                break;
+            default: fail("unknown serve command");
+        }
+        std::fflush(stdout);
+    }
+}
+
 int main(int argc, char** argv) {
-    if (argc != 3) fail("usage: feed_tb JOB OUTDIR");
+    if (argc == 2 && std::strcmp(argv[1], "--serve") == 0) return serve(argc, argv);
+    if (argc != 3) fail("usage: feed_tb JOB OUTDIR | feed_tb --serve");
     const std::string dir = argv[2];
     FILE* job = open_or_fail(argv[1], "rb");
     static char job_buffer[1 << 20];
     std::setvbuf(job, job_buffer, _IOFBF, sizeof job_buffer);
 
-    if (read_u32(job) != 0x424A4654u || read_u32(job) != 2) fail("not a version 2 job file");
+    if (read_u32(job) != 0x424A4654u || read_u32(job) != 3) fail("not a version 3 job file");
     const uint32_t record_mask = read_u32(job);
     std::vector<uint32_t> ops(4 * read_u32(job));
     for (auto& w : ops) w = read_u32(job);
     std::vector<uint32_t> reads(read_u32(job));
     for (auto& r : reads) r = read_u32(job);
-    if (read_u32(job) != kInWords) fail("input payload width differs from the model's");
+    if (read_u32(job) != kRowWords) fail("input row width differs from the model's");
     const uint32_t drain = read_u32(job);
     uint64_t n_cycles = read_u32(job);
     n_cycles |= uint64_t(read_u32(job)) << 32;
@@ -326,14 +421,13 @@ int main(int argc, char** argv) {
         }
     }
     bench.start_stream();
-    uint32_t row[1 + kInWords];
+    std::vector<uint32_t> row(kRowWords);
     for (uint64_t c = 0; c < n_cycles; ++c) {
-        if (std::fread(row, 4, 1 + kInWords, job) != 1 + kInWords) fail("input rows truncated");
-        bench.set_input(row[0], row + 1);
+        if (std::fread(row.data(), 4, kRowWords, job) != kRowWords) fail("input rows truncated");
+        bench.set_inputs(row.data());
         bench.cycle();
     }
-    const uint32_t idle[kInWords] = {};
-    bench.set_input(0, idle);
+    bench.idle();
     for (uint32_t c = 0; c < drain; ++c) bench.cycle();
 
     FILE* readback = open_or_fail(dir + "/readback.bin", "wb");
