@@ -30,3 +30,23 @@ class DataError(UserError):
 
     def __init__(self, message: str):
         super().__init__(message, EXIT_DATA)
+
+
+class ConfigError(UserError):
+    """A configuration file is wrong: one line per problem, ``FILE: TOML.PATH: what``.
+
+    Parameters
+    ----------
+    source : str
+        The file (or ``<string>``) the configuration came from.
+    problems : sequence of (str, str)
+        ``(toml_path, what)``; an empty path is about the whole file.
+    exit_code : int
+        ``EXIT_USAGE`` by default; ``EXIT_NOT_FOUND`` when the day does not list a stock.
+    """
+
+    def __init__(self, source: str, problems, exit_code: int = EXIT_USAGE):
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(f"{source}: {path}: {what}" if path else f"{source}: {what}"
+                                   for path, what in self.problems), exit_code)
