@@ -16,8 +16,9 @@ from host.errors import EXIT_USAGE, UserError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tickforge",
-        description="tickforge: FPGA tick-to-trade. Replay ITCH days through the reference "
-        "book, inspect feeds, build capture files.",
+        description="tickforge: FPGA tick-to-trade. Trade a day through the Verilated card, "
+        "configure and watch a card, replay ITCH days through the reference book, inspect "
+        "feeds, build capture files.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:

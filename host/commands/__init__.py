@@ -1,5 +1,5 @@
 """CLI verbs; the order here is the order ``tickforge --help`` lists them."""
 
-from host.commands import book, pcap, replay, stats
+from host.commands import book, card, pcap, replay, stats
 
-COMMANDS = (book, stats, pcap, replay)
+COMMANDS = (replay, card, book, stats, pcap)
