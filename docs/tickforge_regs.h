@@ -764,7 +764,7 @@
 #define TICKFORGE_RESPONSE_VERSION                       0x00000704u  /* RO: Block register-layout version. */
 #define TICKFORGE_RESPONSE_VERSION_RESET                 0x00000001u
 #define TICKFORGE_RESPONSE_NEXT                          0x00000708u  /* RO: Byte address of the next block header; 0 if last. */
-#define TICKFORGE_RESPONSE_NEXT_RESET                    0x00000000u
+#define TICKFORGE_RESPONSE_NEXT_RESET                    0x00000800u
 #define TICKFORGE_RESPONSE_COMMAND                       0x0000070Cu  /* W1S: Commands; write 1 to a bit. */
 #define TICKFORGE_RESPONSE_COMMAND_RESET                 0x00000000u
 #define TICKFORGE_RESPONSE_COMMAND_RESYNC_SHIFT          0u
@@ -895,5 +895,30 @@
 #define TICKFORGE_RESPONSE_OVERFLOW_RESET                0x00000000u
 #define TICKFORGE_RESPONSE_PAYLOAD_BYTES                 0x000007E4u  /* RO: TCP payload bytes of applied segments. */
 #define TICKFORGE_RESPONSE_PAYLOAD_BYTES_RESET           0x00000000u
+
+/* Block events: Card-to-host event stream: records dropped because a source's FIFO was full. */
+#define TICKFORGE_EVENTS_BASE                            0x00000800u
+#define TICKFORGE_EVENTS_BLOCK_TYPE                      0x45564E54u
+#define TICKFORGE_EVENTS_BLOCK_VERSION                   1u
+#define TICKFORGE_EVENTS_TYPE                            0x00000800u  /* RO: Block type identifier. */
+#define TICKFORGE_EVENTS_TYPE_RESET                      0x45564E54u
+#define TICKFORGE_EVENTS_VERSION                         0x00000804u  /* RO: Block register-layout version. */
+#define TICKFORGE_EVENTS_VERSION_RESET                   0x00000001u
+#define TICKFORGE_EVENTS_NEXT                            0x00000808u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_EVENTS_NEXT_RESET                      0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_SENT                    0x0000080Cu  /* RO: SENT records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_SENT_RESET              0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_REJECT                  0x00000810u  /* RO: REJECT records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_REJECT_RESET            0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_RESPONSE                0x00000814u  /* RO: RESPONSE records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_RESPONSE_RESET          0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_SEGMENT                 0x00000818u  /* RO: SEGMENT records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_SEGMENT_RESET           0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_GAP                     0x0000081Cu  /* RO: GAP records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_GAP_RESET               0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_UPDATE                  0x00000820u  /* RO: UPDATE records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_UPDATE_RESET            0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_UPDATE_END              0x00000824u  /* RO: UPDATE_END records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_UPDATE_END_RESET        0x00000000u
 
 #endif /* TICKFORGE_REGS_H */

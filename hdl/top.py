@@ -29,6 +29,14 @@ from hdl.feed.handler import FeedHandler
 from hdl.feed.mold_regs import mold_block
 from hdl.host_if.axil import AXI4LiteSignature
 from hdl.host_if.csr_bank import AXI4LiteCSR
+from hdl.host_if.events import (
+    EVENTS_BLOCK,
+    EventKind,
+    EventStream,
+    body_layouts,
+    reject_body,
+    update_body,
+)
 from hdl.host_if.regs import RegisterMap
 from hdl.host_if.system import SYSTEM_BLOCK, SystemLogic
 from hdl.order.entry import OrderEntry
@@ -50,7 +58,7 @@ def card_register_map(book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TR
     return RegisterMap("tickforge", [SYSTEM_BLOCK, FRAME_BLOCK, mold_block(channels),
                                      book_block(book), strategy_block(trade),
                                      risk_block(trade), ORDER_BLOCK,
-                                     response_block(trade.order_table)])
+                                     response_block(trade.order_table), EVENTS_BLOCK])
 
 
 class TickToTrade(wiring.Component):
@@ -75,6 +83,9 @@ class TickToTrade(wiring.Component):
         As ``rx``, ``segments``, ``responses`` and ``host_rx`` of
         :class:`hdl.response.path.ResponsePath`: the order-entry MAC's receive stream and
         what the card made of it.
+    c2h
+        The card-to-host event stream (:mod:`hdl.host_if.events`): every record above but
+        the beats, for the XDMA bridge.
     """
 
     TICK_TO_TRADE = (FeedHandler.LATENCY + BookBuilder.LATENCY + Strategy.LATENCY +
@@ -92,6 +103,7 @@ class TickToTrade(wiring.Component):
         self.risk = RiskGate(trade)
         self.order_entry = OrderEntry(trade)
         self.response = ResponsePath(trade.trade_slots, trade.order_table)
+        self.events = EventStream(body_layouts())
         members = {"s_axil": In(AXI4LiteSignature(self.csr.bank.addr_width)),
                    "rx": self.handler.signature.members["rx"],
                    "oe_rx": self.response.signature.members["rx"]}
@@ -100,7 +112,8 @@ class TickToTrade(wiring.Component):
                             (self.order_entry, ("sent", "tx")),
                             # responses before segments: a frame's responses come
                             # before its segment record in the same cycle
-                            (self.response, ("responses", "segments", "host_rx"))):
+                            (self.response, ("responses", "segments", "host_rx")),
+                            (self.events, ("c2h",))):
             for name in names:
                 members[name] = part.signature.members[name]
         super().__init__(members)
@@ -133,7 +146,30 @@ class TickToTrade(wiring.Component):
             source, sink = getattr(builder, name), getattr(self, name)
             m.d.comb += [sink.valid.eq(source.valid), sink.payload.eq(source.payload)]
         connect_trading(m, self, csr, builder, strategy, risk, entry, response)
+        m.submodules.events = events = self.events
+        connect_events(m, self, csr, events)
         return m
+
+
+def connect_events(m: Module, top, csr, events: EventStream) -> None:
+    """Every record stream of ``top`` into the event stream, onto ``top.c2h``."""
+    now = Signal(64)
+    m.d.sync += now.eq(now + 1)
+    m.d.comb += events.now.eq(now)
+    direct = {EventKind.SENT: top.sent, EventKind.RESPONSE: top.responses,
+              EventKind.SEGMENT: top.segments, EventKind.GAP: top.gaps,
+              EventKind.UPDATE_END: top.update_end}
+    for kind, source in direct.items():
+        sink = getattr(events, kind.name.lower())
+        m.d.comb += [sink.valid.eq(source.valid), sink.payload.eq(source.payload)]
+    m.d.comb += [events.reject.valid.eq(top.rejects.valid),
+                 events.update.valid.eq(top.updates.valid)]
+    reject_body(m, top.rejects.payload, events.reject.payload)
+    update_body(m, top.updates.payload, events.update.payload)
+    wiring.connect(m, events.c2h, wiring.flipped(top.c2h))
+    regs = getattr(csr, EVENTS_BLOCK.name)
+    for index, kind in enumerate(events.kinds):
+        m.d.comb += getattr(regs, f"dropped_{kind.name.lower()}").eq(events.dropped[index])
 
 
 def connect_trading(m: Module, top, csr, book, strategy: Strategy, risk: RiskGate,

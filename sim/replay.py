@@ -39,8 +39,9 @@ from sim.verilated_harness import OP_IDLE, OP_WAIT, OP_WRITE
 __all__ = ["Replay", "replay_day", "RECORDED"]
 
 FEED = DEFAULT_FEEDS[:1]
-#: Streams a replay records (book updates are many and not needed for the report).
-RECORDED = ("rejects", "sent", "tx", "responses", "segments")
+#: Streams a replay records: the raw ones the report uses, and the card-to-host event
+#: stream that carries them (and the book updates) as the host receives them.
+RECORDED = ("rejects", "sent", "tx", "responses", "segments", "c2h")
 _LANES = 8
 _MAX_CHUNK = 4096
 
@@ -68,6 +69,15 @@ class Replay:
         out = {key: np.concatenate([c[key] for c in columns]) for key in columns[0]}
         out["cycle"] = np.concatenate([c.cycles for c in chunks])
         return out
+
+    def host_events(self) -> dict:
+        """The card-to-host event stream, decoded as the host does (:mod:`host.events`)."""
+        from host.events import decode_records
+
+        chunks = [c.words[:, :16] for c in self.records.get("c2h", []) if len(c)]
+        if not chunks:
+            return {}
+        return decode_records(np.ascontiguousarray(np.concatenate(chunks), "<u4").tobytes())
 
     @property
     def messages_per_second(self) -> float:

@@ -16,8 +16,10 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
+from hdl.host_if.events import EventKind
 from hdl.top import TickToTrade
 from host.cli import main
+from host.config import load_config
 from sim.example_trade import take_config_for_day
 from sim.itch_file import read_day
 from sim.replay import replay_day
@@ -70,3 +72,30 @@ def test_a_lobster_day_trades_and_the_card_agrees_with_the_exchange(shared_data)
     assert len(segments["outcome"]) == sum(not f.error for f in result.frames)
     assert not segments["outcome"].any()                    # every one APPLIED
     assert min(result.tick_to_trade) == TickToTrade.TICK_TO_TRADE
+
+
+def test_the_event_stream_carries_every_record_the_host_follows(bundled_data):
+    """The RITCH day: the card-to-host stream, decoded by the host's decoder, holds every
+    order report, rejection, response and segment verdict of the raw streams, field for
+    field, in order, with consecutive sequence numbers and nothing dropped; and the book
+    updates of the three subscribed stocks."""
+    config = load_config(bundled_data / "strategy_ritch.toml")
+    result = replay_day(bundled_data / "itch" / "ritch_20101224.itch50", config.trade,
+                        config.tickers, round_trip=config.round_trip_cycles)
+    events = result.host_events()
+    pairs = {EventKind.SENT: ("sent", ("user_ref_num", "seq", "slot", "price", "shares")),
+             EventKind.RESPONSE: ("responses", ("kind", "user_ref_num", "remaining",
+                                                "position", "pnl")),
+             EventKind.SEGMENT: ("segments", ("outcome", "seq", "length", "messages"))}
+    for kind, (stream, names) in pairs.items():
+        raw, got = result.fields(stream), events[kind]
+        assert len(got["event_seq"]) == len(raw[names[0]]) > 0
+        assert list(got["event_seq"]) == list(range(len(raw[names[0]])))
+        for name in names:
+            assert list(got[name]) == list(raw[name]), (kind, name)
+    rejects, got = result.fields("rejects"), events[EventKind.REJECT]
+    assert list(got["legs_0_reasons"]) == list(rejects["reasons_0"])
+    assert list(got["legs_0_price"]) == list(rejects["group_legs_0_price"])
+    assert not any(int(v) for k in events.values() for v in k["event_lost"])
+    assert set(int(s) for s in events[EventKind.UPDATE]["slot"]) == set(config.tickers)
+    assert result.registers["events.dropped_update"] == 0

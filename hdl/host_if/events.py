@@ -33,12 +33,13 @@ from amaranth.lib.wiring import In, Out
 
 from hdl.book.layouts import LEVEL_LAYOUT, LOCATE_BITS
 from hdl.feed.layouts import FRAME_END_LAYOUT, GAP_LAYOUT
+from hdl.host_if.regs import Access, Block, Register
 from hdl.order.layouts import SENT_LAYOUT
 from hdl.response.layouts import RESPONSE_LAYOUT, SEGMENT_LAYOUT
 from hdl.risk.reasons import REASON_BITS
 
-__all__ = ["EventKind", "RECORD_BITS", "HEADER", "REJECT_BODY", "UPDATE_BODY", "body_layouts",
-           "C2H_LAYOUT", "EventStream"]
+__all__ = ["EVENTS_BLOCK", "EventKind", "RECORD_BITS", "HEADER", "REJECT_BODY", "UPDATE_BODY",
+           "body_layouts", "reject_body", "update_body", "C2H_LAYOUT", "EventStream"]
 
 RECORD_BITS = 512
 
@@ -85,6 +86,14 @@ def body_layouts() -> dict[EventKind, data.Layout]:
         assert layout.size <= BODY_BITS, (kind, layout.size)
     return layouts
 
+
+#: Counters of the stream: records dropped per kind (a full FIFO), 32-bit, wrapping.
+EVENTS_BLOCK = Block(
+    name="events", type_id=int.from_bytes(b"EVNT", "big"), version=1,
+    doc="Card-to-host event stream: records dropped because a source's FIFO was full.",
+    registers=tuple(Register(f"dropped_{kind.name.lower()}", Access.RO,
+                             f"{kind.name} records dropped (the host sees the seq gap).")
+                    for kind in EventKind))
 
 C2H_LAYOUT = data.StructLayout({"data": RECORD_BITS, "keep": RECORD_BITS // 8, "last": 1})
 
