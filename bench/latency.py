@@ -36,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hdl.risk.reasons import reason_names  # noqa: E402
 from hdl.top import TickToTrade  # noqa: E402
+from host.replay_report import legs_by_reason  # noqa: E402
 from sim.example_trade import take_config_for_day  # noqa: E402
 from sim.feed_model import FeedConfig  # noqa: E402
 from sim.itch_file import read_day  # noqa: E402
@@ -48,16 +48,6 @@ from sim.verilated_card import VerilatedCard  # noqa: E402
 
 RITCH = ROOT / "data" / "itch" / "ritch_20101224.itch50"
 FEED = DEFAULT_FEEDS[:1]
-
-
-def _by_reason(rejects: dict) -> dict[str, int]:
-    """Rejected legs per failing check (a leg with several reasons counts under each)."""
-    counts: dict[str, int] = {}
-    for leg in ("reasons_0", "reasons_1"):
-        for mask in rejects.get(leg, []):
-            for name in reason_names(int(mask)):
-                counts[name] = counts.get(name, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def measure(day_path: Path, symbols: list[str] | None, clock_mhz: float,
@@ -87,7 +77,7 @@ def measure(day_path: Path, symbols: list[str] | None, clock_mhz: float,
             "aborted_frames": result.aborted, "aborted_late": late,
             "aborted_withdrawn": result.aborted - late,
             "rejections": len(result.reject_cycles),
-            "legs_rejected_by_reason": _by_reason(result.rejects), "day": str(day_path),
+            "legs_rejected_by_reason": legs_by_reason(result.rejects), "day": str(day_path),
             "messages": len(bodies), "clock_mhz": clock_mhz}
 
 

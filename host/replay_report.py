@@ -20,14 +20,15 @@ from hdl.risk.reasons import reason_names
 from sim.replay import Replay
 from sim.tick_to_trade import summary
 
-__all__ = ["report", "report_text", "write_events", "write_histogram"]
+__all__ = ["legs_by_reason", "report", "report_text", "write_events", "write_histogram"]
 
 
 def _signed(value: int, bits: int) -> int:
     return value - (1 << bits) if value >> (bits - 1) & 1 else value
 
 
-def _by_reason(rejects: dict) -> dict[str, int]:
+def legs_by_reason(rejects: dict) -> dict[str, int]:
+    """Rejected legs per failing check (a leg with several reasons counts under each)."""
     counts: dict[str, int] = {}
     for leg in ("reasons_0", "reasons_1"):
         for mask in rejects.get(leg, []):
@@ -69,7 +70,7 @@ def report(replay: Replay, clock_mhz: float) -> dict:
                      "pnl": exchange.pnl()},
         "responses": {name: kinds.count(name) for name in sorted(set(kinds))},
         "segments": {name: outcomes.count(name) for name in sorted(set(outcomes))},
-        "rejected_legs_by_reason": _by_reason(replay.fields("rejects")),
+        "rejected_legs_by_reason": legs_by_reason(replay.fields("rejects")),
         "pnl": pnl, "pnl_matches_exchange": pnl == exchange.pnl(),
         "positions": positions,
         "positions_match_exchange": all(p["card"] == p["exchange"] for p in positions.values()),

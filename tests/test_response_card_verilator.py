@@ -10,12 +10,10 @@ risk checks see the new state in t + ``ResponsePath.LATENCY`` (4).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import trade_inject_top
-from trade_inject_top import INJECT_BOOK, TradeInjectTop, inject_layout
+from trade_inject_top import INJECT_BOOK, inject_layout
 
 from hdl.response.layouts import Outcome
 from hdl.response.path import ResponsePath
@@ -29,8 +27,7 @@ from sim.risk_model import RiskLimits, SlotRisk
 from sim.strategy_model import TakeConfig
 from sim.trade_model import DECISION_DELAY
 from sim.trade_regs import to_ops, trade_writes
-from sim.verilate import ROOT
-from sim.verilated_harness import build_harness, payload_rows, run_harness, source_key
+from sim.verilated_harness import payload_rows, run_harness
 
 pytestmark = pytest.mark.slow
 
@@ -42,10 +39,7 @@ _LANES = 8
 
 @pytest.fixture(scope="module")
 def harness():
-    key = source_key(ROOT / "hdl", ROOT / "proto",
-                     extra=Path(trade_inject_top.__file__).read_text())
-    exe, top = build_harness(TradeInjectTop(), "trade_inject", key)
-    return exe, top
+    return trade_inject_top.build()
 
 
 def _limits(**overrides) -> RiskLimits:

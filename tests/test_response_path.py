@@ -49,9 +49,8 @@ async def _send(ctx, dut, ref, slot, sell, price, shares):
     ctx.set(dut.sent.valid, 0)
 
 
-async def _frame(ctx, dut, data, error=False):
-    """Stream one frame; returns the segment record's outcome."""
-    outcome = None
+async def _beats(ctx, dut, data, error=False):
+    """Stream one frame's beats, back to back."""
     beats = [data[i:i + 8] for i in range(0, len(data), 8)]
     for i, beat in enumerate(beats):
         ctx.set(dut.rx.valid, 1)
@@ -62,6 +61,12 @@ async def _frame(ctx, dut, data, error=False):
         ctx.set(dut.rx.payload.error, error and i == len(beats) - 1)
         await ctx.tick()
     ctx.set(dut.rx.valid, 0)
+
+
+async def _frame(ctx, dut, data, error=False):
+    """Stream one frame; returns the segment record's outcome."""
+    outcome = None
+    await _beats(ctx, dut, data, error)
     for _ in range(6):
         if ctx.get(dut.segments.valid):
             outcome = Outcome(ctx.get(dut.segments.payload.outcome))
@@ -134,15 +139,7 @@ def test_a_rolled_back_segment_puts_the_orders_back_and_resync_waits_for_it():
         # a match number byte of the last message: every message parses, the checksum fails
         bad, _ = ri.corrupt_payload(exchange.segment(payload), at=len(payload) - 5)
         outcome = None
-        beats = [bad[i:i + 8] for i in range(0, len(bad), 8)]
-        for i, beat in enumerate(beats):
-            ctx.set(dut.rx.valid, 1)
-            ctx.set(dut.rx.payload.data, int.from_bytes(beat.ljust(8, b"\0"), "little"))
-            ctx.set(dut.rx.payload.keep, (1 << len(beat)) - 1)
-            ctx.set(dut.rx.payload.first, i == 0)
-            ctx.set(dut.rx.payload.last, i == len(beats) - 1)
-            await ctx.tick()
-        ctx.set(dut.rx.valid, 0)
+        await _beats(ctx, dut, bad)
         restoring = []
         for cycle in range(12):
             if ctx.get(dut.segments.valid):

@@ -12,11 +12,9 @@ well over 100,000 attempted orders.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import trade_inject_top
-from trade_inject_top import TradeInjectTop
 from trade_scenarios import expected, rows, scenario
 
 from hdl.risk.reasons import Reason
@@ -26,8 +24,7 @@ from sim.harness_ports import harness_ports
 from sim.order_session import Session, session_writes
 from sim.trade_frames import frames_from_beats
 from sim.trade_regs import to_ops
-from sim.verilate import ROOT
-from sim.verilated_harness import build_harness, run_harness, source_key
+from sim.verilated_harness import run_harness
 
 pytestmark = pytest.mark.slow
 
@@ -38,10 +35,7 @@ RECORDS = 40_000
 
 @pytest.fixture(scope="module")
 def harness():
-    key = source_key(ROOT / "hdl", ROOT / "proto",
-                     extra=Path(trade_inject_top.__file__).read_text())
-    exe, top = build_harness(TradeInjectTop(), "trade_inject", key)
-    return exe, top
+    return trade_inject_top.build()
 
 
 def _legs(fields, i, two):

@@ -34,7 +34,7 @@ from hdl.strategy.regs import strategy_block
 from hdl.strategy.strategy import Strategy
 from hdl.top import connect_trading
 
-__all__ = ["INJECT_BOOK", "inject_layout", "TradeInjectTop"]
+__all__ = ["INJECT_BOOK", "inject_layout", "TradeInjectTop", "build"]
 
 #: The record shape the inject top uses: 32 slots (half without trading state), one level
 #: per side.
@@ -111,3 +111,15 @@ class TradeInjectTop(wiring.Component):
         ]
         connect_trading(m, self, csr, records, strategy, risk, entry, response)
         return m
+
+
+def build():
+    """The Verilated ``TradeInjectTop`` (``build/verilator/trade_inject``, reused while
+    ``hdl/``, ``proto/`` and this file are unchanged): ``(executable, top)``."""
+    from pathlib import Path
+
+    from sim.verilate import ROOT
+    from sim.verilated_harness import build_harness, source_key
+
+    key = source_key(ROOT / "hdl", ROOT / "proto", extra=Path(__file__).read_text())
+    return build_harness(TradeInjectTop(), "trade_inject", key)
