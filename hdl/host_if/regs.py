@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["Access", "BitField", "Register", "Block", "PlacedBlock", "RegisterMap",
+           "rw_word", "word_pair", "command_register",
            "HEADER_NAMES", "DATA_WIDTH"]
 
 DATA_WIDTH = 32
@@ -156,6 +157,24 @@ class Register:
             if f.name == name:
                 return f
         raise KeyError(f"register {self.name} has no field {name!r}")
+
+
+def rw_word(name: str, doc: str, reset: int = 0) -> Register:
+    """A plain read-write word (reset 0 unless given)."""
+    return Register(name, Access.RW, doc, reset=reset)
+
+
+def word_pair(name: str, doc: str, access: Access = Access.RW) -> list[Register]:
+    """A 64-bit value as ``<name>_lo`` (bits 31..0) and ``<name>_hi`` (bits 63..32)."""
+    extra = {"reset": 0} if access is Access.RW else {}
+    return [Register(f"{name}_lo", access, f"{doc} (bits 31..0).", **extra),
+            Register(f"{name}_hi", access, f"{doc} (bits 63..32).", **extra)]
+
+
+def command_register(commands: dict[str, str]) -> Register:
+    """A W1S ``command`` register: one bit per ``{name: doc}``, in order from bit 0."""
+    return Register("command", Access.W1S, "Commands; write 1 to a bit.", fields=tuple(
+        BitField(name, bit, 1, 0, doc) for bit, (name, doc) in enumerate(commands.items())))
 
 
 @dataclass(frozen=True)

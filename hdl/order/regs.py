@@ -31,7 +31,7 @@ are 32-bit and wrap.
 
 from __future__ import annotations
 
-from hdl.host_if.regs import Access, BitField, Block, Register
+from hdl.host_if.regs import Access, BitField, Block, Register, rw_word
 
 __all__ = ["ORDER_TYPE_ID", "ORDER_BLOCK", "COUNTER_NAMES", "text_word"]
 
@@ -64,10 +64,6 @@ _COUNTERS = {
 COUNTER_NAMES = tuple(_COUNTERS)
 
 
-def _word(name: str, doc: str, reset: int = 0) -> Register:
-    return Register(name, Access.RW, doc, reset=reset)
-
-
 ORDER_BLOCK = Block(
     name="order",
     type_id=ORDER_TYPE_ID,
@@ -81,17 +77,17 @@ ORDER_BLOCK = Block(
                      "is padded with zero beats until its verdict (at most MAX_FRAME bytes) "
                      "instead of ending with the error flag."),
         )),
-        _word("dst_mac_hi", "Destination MAC bytes 0..1 in bits 15..0."),
-        _word("dst_mac_lo", "Destination MAC bytes 2..5."),
-        _word("src_mac_hi", "Source MAC bytes 0..1 in bits 15..0."),
-        _word("src_mac_lo", "Source MAC bytes 2..5."),
-        _word("src_ip", "Source IPv4 address, network order."),
-        _word("dst_ip", "Destination IPv4 address, network order."),
-        _word("src_port", "TCP source port, bits 15..0."),
-        _word("dst_port", "TCP destination port, bits 15..0."),
-        _word("ttl", "IPv4 time to live, bits 7..0.", 64),
-        _word("window", "TCP receive window advertised, bits 15..0.", 0xFFFF),
-        _word("ack", "TCP acknowledgement number; may change while the session is enabled."),
+        rw_word("dst_mac_hi", "Destination MAC bytes 0..1 in bits 15..0."),
+        rw_word("dst_mac_lo", "Destination MAC bytes 2..5."),
+        rw_word("src_mac_hi", "Source MAC bytes 0..1 in bits 15..0."),
+        rw_word("src_mac_lo", "Source MAC bytes 2..5."),
+        rw_word("src_ip", "Source IPv4 address, network order."),
+        rw_word("dst_ip", "Destination IPv4 address, network order."),
+        rw_word("src_port", "TCP source port, bits 15..0."),
+        rw_word("dst_port", "TCP destination port, bits 15..0."),
+        rw_word("ttl", "IPv4 time to live, bits 7..0.", 64),
+        rw_word("window", "TCP receive window advertised, bits 15..0.", 0xFFFF),
+        rw_word("ack", "TCP acknowledgement number; may change while the session is enabled."),
         Register("order_chars_0", Access.RW, "OUCH Enter Order one-character fields.",
                  fields=(
                      _char("time_in_force", 24, "3", "TimeInForce ('3' immediate or cancel)."),
@@ -101,13 +97,13 @@ ORDER_BLOCK = Block(
                  )),
         Register("order_chars_1", Access.RW, "OUCH Enter Order one-character fields, cont.",
                  fields=(_char("cross_type", 24, "N", "CrossType ('N' continuous market)."),)),
-        _word("cl_ord_prefix_0", "ClOrdID bytes 0..3 (then 4..5, then the UserRefNum as 8 "
+        rw_word("cl_ord_prefix_0", "ClOrdID bytes 0..3 (then 4..5, then the UserRefNum as 8 "
               "upper-case hex digits).", text_word("TKFG")),
-        _word("cl_ord_prefix_1", "ClOrdID bytes 4..5 in bits 31..16.", text_word("00")),
-        _word("firm", "Firm appendage value, 4 ASCII bytes.", text_word("TKFG")),
-        _word("seq_load", "TCP sequence number that load_session sets."),
-        _word("user_ref_load", "UserRefNum that load_session sets."),
-        _word("ip_id_load", "IPv4 identification (bits 15..0) that load_session sets."),
+        rw_word("cl_ord_prefix_1", "ClOrdID bytes 4..5 in bits 31..16.", text_word("00")),
+        rw_word("firm", "Firm appendage value, 4 ASCII bytes.", text_word("TKFG")),
+        rw_word("seq_load", "TCP sequence number that load_session sets."),
+        rw_word("user_ref_load", "UserRefNum that load_session sets."),
+        rw_word("ip_id_load", "IPv4 identification (bits 15..0) that load_session sets."),
         Register("command", Access.W1S, "Commands; write 1 to a bit.", fields=(
             BitField("load_session", 0, 1, 0, "Copy seq_load, user_ref_load and ip_id_load "
                      "into the session (only with the session disabled)."),

@@ -21,7 +21,15 @@ segment is applied. The ``read_*`` registers show the working values of ``slot_s
 
 from __future__ import annotations
 
-from hdl.host_if.regs import Access, BitField, Block, Register
+from hdl.host_if.regs import (
+    Access,
+    BitField,
+    Block,
+    Register,
+    command_register,
+    rw_word,
+    word_pair,
+)
 from hdl.response.layouts import Detail, Kind, OrderState, Outcome
 
 __all__ = ["RESPONSE_TYPE_ID", "RESPONSE_COMMANDS", "RESPONSE_COUNTERS", "response_block"]
@@ -50,39 +58,27 @@ _COUNTERS = {
 RESPONSE_COUNTERS = tuple(_COUNTERS)
 
 
-def _word(name: str, doc: str) -> Register:
-    return Register(name, Access.RW, doc, reset=0)
-
-
-def _pair(name: str, doc: str, access: Access = Access.RW) -> list[Register]:
-    extra = {"reset": 0} if access is Access.RW else {}
-    return [Register(f"{name}_lo", access, f"{doc} (bits 31..0).", **extra),
-            Register(f"{name}_hi", access, f"{doc} (bits 63..32).", **extra)]
-
-
 def response_block(table_size: int) -> Block:
     """The block for an open-order table of ``table_size`` entries."""
     registers = [
-        Register("command", Access.W1S, "Commands; write 1 to a bit.", fields=tuple(
-            BitField(name, bit, 1, 0, doc) for bit, (name, doc) in
-            enumerate(RESPONSE_COMMANDS.items()))),
+        command_register(RESPONSE_COMMANDS),
         Register("status", Access.RO, "Receive state.", fields=(
             BitField("out_of_sync", 0, 1, 1, "Segments are not applied (until resync)."),
             BitField("restoring", 1, 1, 0, "A rolled-back segment's orders are being put "
                      "back."),
         )),
-        _word("rcv_next_load", "TCP sequence number that resync sets."),
+        rw_word("rcv_next_load", "TCP sequence number that resync sets."),
         Register("rcv_next", Access.RO, "Sequence number of the next segment to apply."),
         Register("slot_sel", Access.RW, "Slot of the load_slot window and read_* registers.",
                  reset=0),
-        _word("slot_position", "Position to load, shares, signed."),
-        *_pair("slot_cash", "Cash to load, signed, price x shares"),
-        _word("slot_mark", "Last fill price to load."),
-        *_pair("pnl_load", "P&L to load, signed"),
-        *_pair("position_value_load", "Position value to load"),
+        rw_word("slot_position", "Position to load, shares, signed."),
+        *word_pair("slot_cash", "Cash to load, signed, price x shares"),
+        rw_word("slot_mark", "Last fill price to load."),
+        *word_pair("pnl_load", "P&L to load, signed"),
+        *word_pair("position_value_load", "Position value to load"),
         Register("order_sel", Access.RW, "Open-order table entry of load_order and "
                  "read_order_* (UserRefNum mod cap_orders).", reset=0),
-        _word("order_remaining_load", "Remaining shares to load."),
+        rw_word("order_remaining_load", "Remaining shares to load."),
         Register("order_state_load", Access.RW, "State to load.", fields=(
             BitField("state", 0, 2, 0, "; ".join(f"{s.value} {s.name}" for s in OrderState)
                      + "."),
@@ -90,11 +86,11 @@ def response_block(table_size: int) -> Block:
         Register("read_position", Access.RO, "Position of slot_sel (signed)."),
         Register("read_closed_buy", Access.RO, "Closed buy shares of slot_sel."),
         Register("read_closed_sell", Access.RO, "Closed sell shares of slot_sel."),
-        *_pair("read_cash", "Cash of slot_sel", Access.RO),
+        *word_pair("read_cash", "Cash of slot_sel", Access.RO),
         Register("read_mark", Access.RO, "Last fill price of slot_sel."),
-        *_pair("pnl", "P&L now (signed)", Access.RO),
-        *_pair("released", "Notional released by fills, cancels and rejects", Access.RO),
-        *_pair("position_value", "Positions at their last fill price", Access.RO),
+        *word_pair("pnl", "P&L now (signed)", Access.RO),
+        *word_pair("released", "Notional released by fills, cancels and rejects", Access.RO),
+        *word_pair("position_value", "Positions at their last fill price", Access.RO),
         Register("read_order_ref", Access.RO, "UserRefNum in entry order_sel."),
         Register("read_order_info", Access.RO, "Entry order_sel.", fields=(
             BitField("slot", 0, 8, 0, "Stock slot."),

@@ -23,7 +23,15 @@ cycles; ``dup_window`` in cycles. Counters are 32-bit and wrap; each
 
 from __future__ import annotations
 
-from hdl.host_if.regs import Access, BitField, Block, Register
+from hdl.host_if.regs import (
+    Access,
+    BitField,
+    Block,
+    Register,
+    command_register,
+    rw_word,
+    word_pair,
+)
 from hdl.risk.reasons import REASON_DOCS, Reason
 from hdl.strategy.layouts import TradeParams
 
@@ -50,17 +58,6 @@ _COUNTERS = {
 RISK_COUNTERS = tuple(_COUNTERS)
 
 
-def _word(name: str, doc: str, reset: int = 0) -> Register:
-    return Register(name, Access.RW, doc, reset=reset)
-
-
-def _pair(name: str, doc: str, access: Access = Access.RW) -> list[Register]:
-    return [Register(f"{name}_lo", access, f"{doc} (bits 31..0).",
-                     **({"reset": 0} if access is Access.RW else {})),
-            Register(f"{name}_hi", access, f"{doc} (bits 63..32).",
-                     **({"reset": 0} if access is Access.RW else {}))]
-
-
 def _refill(name: str, what: str) -> Register:
     return Register(name, Access.RW, f"Refill of {what}: one token in every cycle whose "
                     "cycle counter is a multiple of 2 ** log2.", fields=(
@@ -77,9 +74,7 @@ def risk_block(params: TradeParams) -> Block:
             BitField("collar_bps", 1, 1, 0, "collar is in basis points of the midpoint, "
                      "not in price units."),
         )),
-        Register("command", Access.W1S, "Commands; write 1 to a bit.", fields=tuple(
-            BitField(name, bit, 1, 0, doc) for bit, (name, doc) in
-            enumerate(RISK_COMMANDS.items()))),
+        command_register(RISK_COMMANDS),
         Register("status", Access.RO, "Kill switch.", fields=(
             BitField("killed", 0, 1, 0, "The kill switch is set."),
             BitField("loss_breached", 1, 1, 0, "The P&L (response.pnl, the lower of its "
@@ -87,31 +82,31 @@ def risk_block(params: TradeParams) -> Block:
             BitField("by_host", 2, 1, 0, "The host set it (command.kill)."),
             BitField("by_loss", 3, 1, 0, "The loss limit tripped it."),
         )),
-        _word("max_shares", "Largest order, shares."),
-        *_pair("max_notional", "Largest order, price x shares"),
-        _word("collar", "Furthest an order may be through the book's midpoint: price units, "
+        rw_word("max_shares", "Largest order, shares."),
+        *word_pair("max_notional", "Largest order, price x shares"),
+        rw_word("collar", "Furthest an order may be through the book's midpoint: price units, "
               "or basis points with control.collar_bps."),
-        *_pair("gross_limit", "Largest gross exposure after an order, price x shares"),
-        _word("stock_burst", "Tokens of each stock's rate bucket (orders in a burst)."),
+        *word_pair("gross_limit", "Largest gross exposure after an order, price x shares"),
+        rw_word("stock_burst", "Tokens of each stock's rate bucket (orders in a burst)."),
         _refill("stock_refill", "each stock's bucket"),
-        _word("global_burst", "Tokens of the card's rate bucket."),
+        rw_word("global_burst", "Tokens of the card's rate bucket."),
         _refill("global_refill", "the card's bucket"),
-        _word("dup_window", "Cycles in which an order with the stock, side and price of an "
+        rw_word("dup_window", "Cycles in which an order with the stock, side and price of an "
               "accepted one is a duplicate."),
-        *_pair("loss_limit", "Daily realised loss that trips the kill switch"),
+        *word_pair("loss_limit", "Daily realised loss that trips the kill switch"),
         Register("slot_sel", Access.RW, "Slot of the load_slot window and read_* registers.",
                  reset=0),
-        _word("slot_open_buy", "Opened buy shares to load."),
-        _word("slot_open_sell", "Opened sell shares to load."),
-        _word("slot_limit", "Position limit to load: |position + open orders| after an "
+        rw_word("slot_open_buy", "Opened buy shares to load."),
+        rw_word("slot_open_sell", "Opened sell shares to load."),
+        rw_word("slot_limit", "Position limit to load: |position + open orders| after an "
               "order, shares."),
-        *_pair("exposure_load", "Opened notional to load"),
+        *word_pair("exposure_load", "Opened notional to load"),
         Register("read_open_buy", Access.RO, "Opened buy shares of slot_sel."),
         Register("read_open_sell", Access.RO, "Opened sell shares of slot_sel."),
         Register("read_limit", Access.RO, "Position limit of slot_sel."),
         Register("read_tokens", Access.RO, "Tokens in slot_sel's rate bucket."),
         Register("global_tokens", Access.RO, "Tokens in the card's rate bucket."),
-        *_pair("exposure", "Opened notional now", Access.RO),
+        *word_pair("exposure", "Opened notional now", Access.RO),
         Register("suspended", Access.RO, "Slots suspended since a loss of sync, one bit "
                  "each (bit k: slot k)."),
         Register("cap_trade_slots", Access.RO, "Capacity: slots with risk state.",
