@@ -91,8 +91,9 @@ class Card:
             self.regs.write(path, value)
             if self.regs.map.register(path).access == "rw":
                 written[path] = value
-        wrong = {path: (value, self.regs.read(path)) for path, value in written.items()
-                 if self.regs.read(path) != value}
+        read_back = {path: self.regs.read(path) for path in written}
+        wrong = {path: (value, read_back[path]) for path, value in written.items()
+                 if read_back[path] != value}
         if wrong:
             self.regs.write_field("strategy.control.enable", 0)
             listing = "; ".join(f"{p} wrote {w:#x} read {r:#x}" for p, (w, r) in wrong.items())

@@ -103,10 +103,10 @@ def _run_ops(session: HarnessSession, ops) -> None:
 
 
 class _ResponseLane:
-    """The order-entry receive port's rows: frames placed at or after their arrival."""
+    """The order-entry receive port's rows: frames placed at or after their arrival, one
+    at a time, beats packed as :func:`sim.verilated_feed.rx_records` packs them."""
 
-    def __init__(self, words: int):
-        self.words = words
+    def __init__(self):
         self.free_from = 0                     # first row no frame occupies
         self.pending: list[tuple[int, bytes]] = []
 
@@ -114,8 +114,9 @@ class _ResponseLane:
         self.pending += arrivals
         self.pending.sort(key=lambda item: item[0])
 
-    def fill(self, rows: np.ndarray, first_row: int, valid_col: int) -> None:
-        """Write the pending frames whose rows fall in ``rows`` (row ``first_row`` on)."""
+    def fill(self, rows: np.ndarray, first_row: int, column: int) -> None:
+        """Write the pending frames whose rows fall in ``rows`` (row ``first_row`` on)
+        into the port's columns, from ``column``."""
         end_row = first_row + len(rows)
         kept = []
         for arrive, data in self.pending:
@@ -124,16 +125,9 @@ class _ResponseLane:
             if start < first_row or start + beats > end_row:
                 kept.append((arrive, data))
                 continue
-            for b in range(beats):
-                chunk = data[b * _LANES:(b + 1) * _LANES]
-                word = int.from_bytes(chunk.ljust(_LANES, b"\0"), "little")
-                keep = (1 << len(chunk)) - 1
-                flags = keep | int(b == 0) << 8 | int(b == beats - 1) << 9
-                row = rows[start - first_row + b]
-                row[valid_col] = 1
-                row[valid_col + 1] = word & 0xFFFF_FFFF
-                row[valid_col + 2] = word >> 32
-                row[valid_col + 3] = flags
+            packed = rx_records([(data, False)])
+            at = start - first_row
+            rows[at:at + beats, column:column + packed.shape[1]] = packed
             self.free_from = start + beats
         self.pending = kept
 
@@ -166,7 +160,7 @@ def replay_day(day_path, trade: TradeConfig, tickers: dict[int, str], *, round_t
     setup += to_ops(card.top.register_map, trade.writes(), settle=20)
     records: dict[str, list[Records]] = {name: [] for name in RECORDED}
     sent_frames: list[TxFrame] = []
-    lane = _ResponseLane(4)
+    lane = _ResponseLane()
     started = time.perf_counter()
     with HarnessSession(card.exe, ports, record=RECORDED) as session:
         _run_ops(session, setup)
@@ -220,20 +214,16 @@ def replay_day(day_path, trade: TradeConfig, tickers: dict[int, str], *, round_t
 
 
 def _read_back(session: HarnessSession, card: VerilatedBook, tickers) -> dict[str, int]:
+    """Every read-only register, and the ledger of every traded slot."""
+    from host.metrics import read_only_paths
+
     regs = card.top.register_map
-    out = {}
-    for name in ("pnl_lo", "pnl_hi", "released_lo", "released_hi", "position_value_lo",
-                 "position_value_hi", "status", "rcv_next", "frames_applied"):
-        out[f"response.{name}"] = session.read(regs.address(f"response.{name}"))
+    out = {path: session.read(regs.address(path)) for path in read_only_paths(regs)}
     for slot in tickers:
         session.write(regs.address("response.slot_sel"), slot)
         for name in ("read_position", "read_closed_buy", "read_closed_sell", "read_cash_lo",
                      "read_cash_hi", "read_mark"):
             out[f"response.{name}.{slot}"] = session.read(regs.address(f"response.{name}"))
-    from host.metrics import read_only_paths
-
-    for path in read_only_paths(regs):
-        out.setdefault(path, session.read(regs.address(path)))
     return out
 
 
