@@ -10,6 +10,10 @@ of the triggering ITCH message to the first beat of the order frame on ``tx``, o
 card: feed handler 4 + book builder 4 + strategy 2 + risk gate 1 + order entry 1 = 12
 cycles.
 
+Host commands (``h2c``, :mod:`hdl.host_if.commands`): manual orders enter the strategy as
+groups of source ``HOST`` and pass every risk check; cancels and mass cancels go to order
+entry as OUCH Cancel Order frames; a kill trips the risk gate's kill switch.
+
 Outputs besides ``tx``: the book's update records and verdicts (what
 ``tickforge book --engine verilator`` reads), the feed's gaps, the risk gate's rejections
 and order entry's report of every frame begun.
@@ -28,6 +32,7 @@ from hdl.feed.frame_regs import FRAME_BLOCK
 from hdl.feed.handler import FeedHandler
 from hdl.feed.mold_regs import mold_block
 from hdl.host_if.axil import AXI4LiteSignature
+from hdl.host_if.commands import COMMANDS_BLOCK, CommandStream
 from hdl.host_if.csr_bank import AXI4LiteCSR
 from hdl.host_if.events import (
     EVENTS_BLOCK,
@@ -58,7 +63,8 @@ def card_register_map(book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TR
     return RegisterMap("tickforge", [SYSTEM_BLOCK, FRAME_BLOCK, mold_block(channels),
                                      book_block(book), strategy_block(trade),
                                      risk_block(trade), ORDER_BLOCK,
-                                     response_block(trade.order_table), EVENTS_BLOCK])
+                                     response_block(trade.order_table), EVENTS_BLOCK,
+                                     COMMANDS_BLOCK])
 
 
 class TickToTrade(wiring.Component):
@@ -86,6 +92,9 @@ class TickToTrade(wiring.Component):
     c2h
         The card-to-host event stream (:mod:`hdl.host_if.events`): every record above but
         the beats, for the XDMA bridge.
+    h2c
+        The host-to-card command stream (:mod:`hdl.host_if.commands`), from the XDMA
+        bridge.
     """
 
     TICK_TO_TRADE = (FeedHandler.LATENCY + BookBuilder.LATENCY + Strategy.LATENCY +
@@ -104,9 +113,11 @@ class TickToTrade(wiring.Component):
         self.order_entry = OrderEntry(trade)
         self.response = ResponsePath(trade.trade_slots, trade.order_table)
         self.events = EventStream(body_layouts())
+        self.commands = CommandStream(trade.trade_slots, trade.order_table)
         members = {"s_axil": In(AXI4LiteSignature(self.csr.bank.addr_width)),
                    "rx": self.handler.signature.members["rx"],
-                   "oe_rx": self.response.signature.members["rx"]}
+                   "oe_rx": self.response.signature.members["rx"],
+                   "h2c": self.commands.signature.members["h2c"]}
         for part, names in ((self.builder, ("updates", "update_end")),
                             (self.handler, ("gaps",)), (self.risk, ("rejects",)),
                             (self.order_entry, ("sent", "tx")),
@@ -146,6 +157,8 @@ class TickToTrade(wiring.Component):
             source, sink = getattr(builder, name), getattr(self, name)
             m.d.comb += [sink.valid.eq(source.valid), sink.payload.eq(source.payload)]
         connect_trading(m, self, csr, builder, strategy, risk, entry, response)
+        m.submodules.commands = commands = self.commands
+        connect_commands(m, self, csr, commands, strategy, risk, entry, response)
         m.submodules.events = events = self.events
         connect_events(m, self, csr, events)
         return m
@@ -170,6 +183,19 @@ def connect_events(m: Module, top, csr, events: EventStream) -> None:
     regs = getattr(csr, EVENTS_BLOCK.name)
     for index, kind in enumerate(events.kinds):
         m.d.comb += getattr(regs, f"dropped_{kind.name.lower()}").eq(events.dropped[index])
+
+
+def connect_commands(m: Module, top, csr, commands: CommandStream, strategy: Strategy,
+                     risk: RiskGate, entry: OrderEntry, response: ResponsePath) -> None:
+    """``top.h2c`` into the command stream, and its outputs to strategy, risk gate and
+    order entry."""
+    wiring.connect(m, wiring.flipped(top.h2c), commands.h2c)
+    wiring.connect(m, getattr(csr, COMMANDS_BLOCK.name), commands.regs)
+    wiring.connect(m, commands.host_order, strategy.host_order)
+    wiring.connect(m, commands.cancel, entry.cancel)
+    m.d.comb += [risk.host_kill.eq(commands.kill), commands.busy.eq(response.busy),
+                 commands.next_ref.eq(entry.next_ref),
+                 commands.session_active.eq(entry.session_active)]
 
 
 def connect_trading(m: Module, top, csr, book, strategy: Strategy, risk: RiskGate,

@@ -11,13 +11,25 @@ that never trades on half a configuration: trading off (strategy and risk ``cont
 subscriptions (each waited for), then the session, triggers, limits, positions and the
 response path's resync, and the strategy enable last. Every plain RW register it wrote is
 read back and compared; a mismatch stops the load with trading left off.
+
+Streams (transports that have them): :meth:`Card.order`, :meth:`Card.cancel`,
+:meth:`Card.mass_cancel` and :meth:`Card.kill` with ``stream=True`` write host commands
+(:mod:`host.command_stream`) to the host-to-card channel; :meth:`Card.events` reads and
+decodes what the card-to-host channel holds, whole records only (a partial one waits for
+the next call); :meth:`Card.follow` yields every record in the order the card made them,
+and :meth:`Card.fills` the executions whose segment was applied (:mod:`host.fills`).
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
-from host.errors import DataError
+from hdl.host_if.events import EventKind
+from host import command_stream
+from host.errors import DataError, UserError
+from host.events import RECORD_BYTES, decode_records
 from host.regs import RegisterClient, RegisterMapInfo, Transport
 
 __all__ = ["Card", "DEFAULT_REGS_JSON"]
@@ -29,9 +41,12 @@ _POLLS = 10_000
 class Card:
     def __init__(self, transport: Transport, regs_json: Path | str | RegisterMapInfo =
                  DEFAULT_REGS_JSON, discover: bool = True):
+        self.transport = transport
         self.regs = RegisterClient(transport, regs_json)
         if discover:
             self.regs.discover()
+        self._tags = itertools.count(1)
+        self._partial = b""
 
     # --------------------------------------------------------------- registers
     def read(self, path: str) -> int:
@@ -72,12 +87,77 @@ class Card:
                            self.regs.read("response.pnl_hi") << 32, 64),
         }
 
-    def kill(self) -> None:
-        """Set the kill switch: nothing passes the risk gate until :meth:`rearm`."""
-        self.regs.write_field("risk.command.kill", 1)
+    def kill(self, stream: bool = False) -> None:
+        """Set the kill switch: nothing passes the risk gate until :meth:`rearm`. With
+        ``stream`` as a command, behind the commands already written."""
+        if stream:
+            self.send(command_stream.kill(next(self._tags)))
+        else:
+            self.regs.write_field("risk.command.kill", 1)
 
     def rearm(self) -> None:
         self.regs.write_field("risk.command.rearm", 1)
+
+    # --------------------------------------------------------------- commands
+    def send(self, commands: bytes) -> None:
+        """Whole commands to the host-to-card channel."""
+        write = getattr(self.transport, "write_stream", None)
+        if write is None:
+            raise UserError("this transport has no host-to-card stream")
+        write(commands)
+
+    def order(self, slot: int, sell: bool, price: int, shares: int) -> int:
+        """A manual order through every risk check; returns its tag (the ``sequence`` of
+        its ``sent`` or ``reject`` record)."""
+        tag = next(self._tags)
+        self.send(command_stream.order(slot, sell, price, shares, tag))
+        return tag
+
+    def cancel(self, user_ref_num: int, leave: int = 0) -> int:
+        tag = next(self._tags)
+        self.send(command_stream.cancel(user_ref_num, leave, tag))
+        return tag
+
+    def mass_cancel(self) -> int:
+        tag = next(self._tags)
+        self.send(command_stream.mass_cancel(tag))
+        return tag
+
+    # --------------------------------------------------------------- events
+    def events(self, size: int = 1 << 16) -> dict:
+        """Decoded records of what the card-to-host channel holds now (blocks until some
+        bytes arrive on a real channel)."""
+        read = getattr(self.transport, "read_stream", None)
+        if read is None:
+            raise UserError("this transport has no card-to-host stream")
+        raw = self._partial + read(size)
+        whole = len(raw) - len(raw) % RECORD_BYTES
+        self._partial = raw[whole:]
+        return decode_records(raw[:whole])
+
+    def follow(self, records: int | None = None) -> Iterator[tuple[object, dict]]:
+        """``(kind, fields)`` per record, in the order the card made them within each
+        read; stops after ``records`` (None: never)."""
+        seen = 0
+        while records is None or seen < records:
+            batch = self.events()
+            rows = sorted((int(columns["event_time"][i]), int(kind), i)
+                          for kind, columns in batch.items()
+                          for i in range(len(columns["event_time"])))
+            for _, kind, i in rows:
+                columns = batch[EventKind(kind)]
+                yield EventKind(kind), {name: int(col[i]) for name, col in columns.items()}
+                seen += 1
+                if records is not None and seen >= records:
+                    return
+
+    def fills(self, tracker=None) -> Iterator:
+        """Executions whose segment was applied (:class:`host.fills.Fill`), forever."""
+        from host.fills import FillTracker
+
+        tracker = tracker or FillTracker()
+        while True:
+            yield from tracker.add(self.events())
 
     # --------------------------------------------------------------- configuration
     def load(self, config) -> None:

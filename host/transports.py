@@ -8,7 +8,10 @@
   transport opens them on demand. No card is here: the tests run it against a regular
   file (the BAR) and named pipes (the channels), which take the same calls.
 - :class:`HarnessTransport`: the Verilated card in a kept-running harness
-  (:class:`sim.harness_session.HarnessSession`); register accesses run the model's clock.
+  (:class:`sim.harness_session.HarnessSession`); register accesses run the model's clock,
+  commands are queued on the card's ``h2c`` input (taken as the card is ready), and a
+  stream read with nothing buffered runs the card ``step`` idle cycles and returns the
+  ``c2h`` records they produced (the session must record ``c2h``).
 """
 
 from __future__ import annotations
@@ -79,10 +82,32 @@ class XdmaTransport:
 
 
 class HarnessTransport:
-    """Register words through a running harness (each access takes a few model cycles)."""
+    """Register words and streams through a running harness (each register access takes a
+    few model cycles)."""
 
-    def __init__(self, session):
+    def __init__(self, session, step: int = 256):
         self.session = session
+        self.step = step
+        self._c2h = b""
+
+    def write_stream(self, data: bytes) -> None:
+        from host.command_stream import h2c_beats
+
+        self.session.queue("h2c", h2c_beats(bytes(data)))
+
+    def read_stream(self, size: int) -> bytes:
+        import numpy as np
+
+        from hdl.host_if.events import RECORD_BITS
+
+        if not self._c2h:
+            idle = np.zeros((self.step, self.session.ports.row_words), np.uint32)
+            records = self.session.run(idle).get("c2h")
+            if records is not None and len(records):
+                data = np.ascontiguousarray(records.words[:, :RECORD_BITS // 32], "<u4")
+                self._c2h = data.tobytes()
+        chunk, self._c2h = self._c2h[:size], self._c2h[size:]
+        return chunk
 
     def read32(self, address: int) -> int:
         return self.session.read(address)

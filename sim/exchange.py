@@ -20,6 +20,10 @@ card's MAC and is not seen):
   earlier orders of the card;
 - then ``Order Canceled`` (reason ``I``, immediate-or-cancel) for what is left.
 
+A ``Cancel Order`` is recorded (:attr:`Exchange.cancels`) and, as every order here is dead
+by the time anything after it arrives (immediate-or-cancel), ignored, as NASDAQ ignores a
+cancel for an order that is no longer live: no response.
+
 All of them in one TCP segment (SoupBinTCP sequenced data), acknowledging the card's
 bytes. Liquidity the card took is remembered per price level and given back as the
 replayed day removes shares from that level (the card took the oldest orders, which the
@@ -115,6 +119,7 @@ class Exchange:
         self._order_ref = 0
         self._match = 0
         self.orders: list[ExchangeOrder] = []
+        self.cancels: list[tuple[int, int, int]] = []     # (user_ref_num, quantity, cycle)
         self.fills: list[Fill] = []
         self.dropped_frames = 0               # card frames not of the session or out of order
         self.positions: dict[str, int] = {}
@@ -171,6 +176,9 @@ class Exchange:
 
     def _order(self, message, sent: int) -> bytes:
         f = message.fields
+        if message.layout is ouch.CANCEL_ORDER:
+            self.cancels.append((f["user_ref_num"], f["quantity"], sent))
+            return b""
         if message.layout is not ouch.ENTER_ORDER:
             return b""
         symbol = f["symbol"].strip()

@@ -6,7 +6,9 @@ the end; a replay with an exchange simulator must react to what the card sent, s
 writes and reads at any time, and :meth:`HarnessSession.run` streams a block of input rows
 (one per cycle, every input stream of the top: :attr:`HarnessPorts.row_words`) and returns
 the records of the chosen output streams those cycles produced, with their cycles (counted
-from the end of reset).
+from the end of reset). Inputs with a ``ready`` (the host's command stream) are not in the
+rows: :meth:`HarnessSession.queue` hands payloads to the harness, which presents them in
+order from the next cycle run, each until the top takes it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sim.harness_ports import HarnessPorts, flat_layout
 
 __all__ = ["Records", "HarnessSession"]
 
-_WRITE, _READ, _RUN, _RECORD, _QUIT = 1, 2, 3, 4, 0
+_WRITE, _READ, _RUN, _RECORD, _QUEUE, _QUEUED, _QUIT = 1, 2, 3, 4, 5, 6, 0
 
 
 @dataclass
@@ -101,6 +103,21 @@ class HarnessSession:
         if resp:
             raise RuntimeError(f"register read at {address:#x} answered with an error")
         return value
+
+    def queue(self, name: str, payloads: np.ndarray) -> None:
+        """Queue payloads (one row of the input's payload words each) for queued input
+        ``name``."""
+        index = self.ports.queued_index(name)
+        words = self.ports.queued[index].words
+        payloads = np.ascontiguousarray(payloads, dtype="<u4").reshape(-1, words)
+        self._send([_QUEUE, index, len(payloads)])
+        self._process.stdin.write(payloads.tobytes())
+        self._u32(1)
+
+    def queued(self, name: str) -> int:
+        """Payloads of queued input ``name`` not yet taken by the top."""
+        self._send([_QUEUED, self.ports.queued_index(name)])
+        return int(self._u32(1)[0])
 
     def run(self, rows: np.ndarray) -> dict[str, Records]:
         """Stream ``rows`` (one per cycle) and return the records they produced."""

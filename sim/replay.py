@@ -36,7 +36,7 @@ from sim.verilated_card import TradeConfig
 from sim.verilated_feed import rx_records
 from sim.verilated_harness import OP_IDLE, OP_WAIT, OP_WRITE
 
-__all__ = ["Replay", "replay_day", "RECORDED"]
+__all__ = ["Replay", "replay_day", "day_rows", "RECORDED"]
 
 FEED = DEFAULT_FEEDS[:1]
 #: Streams a replay records: the raw ones the report uses, and the card-to-host event
@@ -132,15 +132,34 @@ class _ResponseLane:
         self.pending = kept
 
 
+def _day_frames(day):
+    """The day's message bodies and their MoldUDP64 frames on :data:`FEED`."""
+    bodies = [bytes(day.buf[o:o + n]) for o, n in zip(day.offsets, day.lengths, strict=True)]
+    return bodies, packetise(bodies, feeds=FEED, end_of_session=False)
+
+
+def day_rows(day) -> int:
+    """Cycles (rows) the day's beats take on the card's receive port in a replay."""
+    _, frames = _day_frames(day)
+    return sum(-(-len(frame.data) // _LANES) for frame in frames)
+
+
 def replay_day(day_path, trade: TradeConfig, tickers: dict[int, str], *, round_trip: int,
-               card: VerilatedBook | None = None, progress: Callable | None = None
-               ) -> Replay:
+               card: VerilatedBook | None = None, progress: Callable | None = None,
+               commands: dict[int, bytes] | None = None) -> Replay:
     """Run ``day_path`` through the card configured with ``trade`` on ``tickers``
-    (``{slot: ticker}``) and the exchange ``round_trip`` cycles away."""
+    (``{slot: ticker}``) and the exchange ``round_trip`` cycles away.
+
+    ``commands`` maps a row of the day (a cycle counted from its first beat) to host
+    commands (:mod:`host.command_stream` bytes) written to the card's ``h2c`` stream then,
+    each taken when the card is ready for it."""
+    from host.command_stream import h2c_beats
+
+    commands = dict(commands or {})
+    command_rows = sorted(commands)
     day = read_day(day_path)
     events = day.events()
-    bodies = [bytes(day.buf[o:o + n]) for o, n in zip(day.offsets, day.lengths, strict=True)]
-    frames = packetise(bodies, feeds=FEED, end_of_session=False)
+    bodies, frames = _day_frames(day)
     ends = message_end_rows(frames)
     end_rows = np.array([ends[i + 1] for i in range(len(bodies))], dtype=np.int64)
     exchange = Exchange(events, end_rows, day.symbols(), trade.session, round_trip,
@@ -171,8 +190,13 @@ def replay_day(day_path, trade: TradeConfig, tickers: dict[int, str], *, round_t
         carry_cycles = np.zeros(0, np.int64)
         row = 0
         total = len(md)
-        while row < total or lane.pending or row < lane.free_from or len(carry_cycles):
+        while row < total or lane.pending or row < lane.free_from or len(carry_cycles) \
+                or command_rows:
             size = chunk
+            while command_rows and command_rows[0] <= row:
+                session.queue("h2c", h2c_beats(commands[command_rows.pop(0)]))
+            if command_rows and command_rows[0] < row + size:
+                size = command_rows[0] - row         # the next chunk starts at a command
             rows = np.zeros((size, ports.row_words), np.uint32)
             if row < total:
                 part = md[row:row + size]

@@ -51,7 +51,8 @@ def in_order(legs, session=SESSION, first=0):
 def sent_fields(leg, index, session=SESSION, aborted=0, late=0):
     return {"user_ref_num": session.user_ref + index, "seq": session.seq + SEGMENT * index,
             "length": SEGMENT, "slot": leg.slot, "sell": int(leg.sell), "price": leg.price,
-            "shares": leg.shares, "aborted": aborted, "late": late, "sequence": 0}
+            "shares": leg.shares, "aborted": aborted, "late": late, "sequence": 0,
+            "source": 0, "cancel": 0}
 
 
 def clean(run):

@@ -70,6 +70,7 @@ def simulate(setup, steps, slots):
             ctx.set(dut.intents.valid, group is not None)
             if group is not None:
                 ctx.set(dut.intents.payload.two, group.two)
+                ctx.set(dut.intents.payload.speculative, 1)      # as every strategy group
                 for i, leg in enumerate(group.legs):
                     _set_leg(ctx, dut.intents.payload.legs[i], leg)
             ctx.set(dut.verdict_in.valid, verdict is not None)
@@ -272,3 +273,53 @@ def test_a_loss_of_sync_suspends_stocks_with_open_orders_until_the_host_reloads_
     sim.run()
     assert seen == {"before": (1, 0), "out of sync": (0, 1), "suspended": (0, 1),
                     "other stock": (1, 0), "register": 0b01, "reloaded": (1, 0)}
+
+
+def test_a_manual_order_commits_its_state_and_the_host_kill_trips_the_switch():
+    """A group that is not speculative (a manual order, between feed frames) commits what
+    it opened in its own decision cycle: a withdraw verdict after it leaves its shares
+    opened, while a speculative group's shares go with the withdraw. ``host_kill`` (the
+    command stream's kill) sets the kill switch as ``command.kill`` does."""
+    limits = RiskLimits(max_shares=1000, max_notional=10**12, collar=100, gross_limit=10**15,
+                        stock_burst=100, global_burst=100, loss_limit=10**6)
+    setup = risk_writes(TRADE, limits) + slot_risk_writes(TRADE, 0, SlotRisk(limit=10**6))
+    dut = RiskGate(TRADE)
+    seen = {}
+
+    async def bench(ctx):
+        for _pulse in apply_writes(ctx, dut.regs, risk_block(TRADE), risk_only(setup)):
+            await ctx.tick()
+        ctx.set(dut.free, 4)
+        ctx.set(dut.session_active, 1)
+        ctx.set(dut.regs.slot_sel, 0)
+        ctx.set(dut.intents.payload.two, 0)
+        for label, speculative in (("manual", 0), ("speculative", 1)):
+            _set_leg(ctx, dut.intents.payload.legs[0], _one_leg_group().legs[0])
+            ctx.set(dut.intents.payload.speculative, speculative)
+            ctx.set(dut.intents.valid, 1)
+            await ctx.tick()
+            ctx.set(dut.intents.valid, 0)
+            seen[f"{label} accepted"] = ctx.get(dut.accepted.valid)
+            await ctx.tick()
+            ctx.set(dut.verdict_in.valid, 1)
+            ctx.set(dut.verdict_in.payload.commit, 0)
+            await ctx.tick()
+            ctx.set(dut.verdict_in.valid, 0)
+            await ctx.tick()
+            await ctx.tick()
+            seen[f"{label} open after withdraw"] = ctx.get(dut.regs.read_open_buy)
+        ctx.set(dut.host_kill, 1)
+        seen["killed now"] = ctx.get(dut.killed)
+        await ctx.tick()
+        ctx.set(dut.host_kill, 0)
+        await ctx.tick()
+        seen["killed after"] = ctx.get(dut.killed)
+        seen["by host"] = ctx.get(dut.regs.status.by_host)
+
+    sim = Simulator(dut)
+    sim.add_clock(1e-8)
+    sim.add_testbench(bench)
+    sim.run()
+    assert seen == {"manual accepted": 1, "manual open after withdraw": 10,
+                    "speculative accepted": 1, "speculative open after withdraw": 10,
+                    "killed now": 1, "killed after": 1, "by host": 1}

@@ -186,3 +186,55 @@ def test_random_records_match_the_model(seed):
     kinds = {len(group[0]) for _, group, _ in want}
     assert len(want) > 300 and kinds == {1, 2}
     assert seen == want
+
+
+def test_a_manual_order_is_proposed_between_frames_with_the_stocks_last_top():
+    """A host order offered while a frame is open waits for its verdict and leaves as a
+    one-leg HOST group, not speculative, with the stock's top after that frame (a
+    withdrawn frame's top rolled back) and its tag as the sequence; triggers and
+    cool-downs play no part (the strategy is not even enabled)."""
+    dut = Strategy(BOOK, TRADE)
+    first = Top(bid=100_000, ask=100_500, bid_shares=10, ask_shares=20, has_bid=True,
+                has_ask=True)
+    withdrawn = Top(bid=90_000, ask=99_000, has_bid=True, has_ask=True)
+    seen = []
+
+    async def bench(ctx):
+        await ctx.tick()
+        # cycle 0: a record of slot 2, committed at cycle 1; cycles 3-5: a record of
+        # slot 2 whose frame is withdrawn at cycle 5; the host order is offered from 4
+        plan = {0: (first, None), 1: (None, True), 3: (withdrawn, None), 5: (None, False)}
+        for cycle in range(14):
+            record, verdict = plan.get(cycle, (None, None))
+            ctx.set(dut.updates.valid, record is not None)
+            if record is not None:
+                _record(ctx, dut, 2, record)
+            ctx.set(dut.update_end.valid, verdict is not None)
+            ctx.set(dut.update_end.payload.commit, bool(verdict))
+            offered = cycle >= 4 and not seen
+            ctx.set(dut.host_order.valid, offered)
+            payload = dut.host_order.payload
+            for name, value in (("slot", 2), ("sell", 1), ("price", 100_100),
+                                ("shares", 300), ("tag", 0x77)):
+                ctx.set(getattr(payload, name), value)
+            if ctx.get(dut.intents.valid):
+                group = ctx.get(dut.intents.payload)
+                seen.append((cycle, group))
+            await ctx.tick()
+
+    sim = Simulator(dut)
+    sim.add_clock(1e-8)
+    sim.add_testbench(bench)
+    sim.run()
+    [(cycle, group)] = seen
+    # offered at 4: S2 holds the record of 3, the frame stays open until the verdict of
+    # 5 is through S1 (S2 sees it at 6); the first free S2 cycle is 7, the group is out
+    # at 8 (registered)
+    assert cycle == 8
+    leg = group.legs[0]
+    assert (int(leg.slot), int(leg.sell), int(leg.price), int(leg.shares)) == \
+        (2, 1, 100_100, 300)
+    assert int(leg.source) == Source.HOST and not group.two and not group.speculative
+    assert int(group.sequence) == 0x77
+    assert (int(leg.bid), int(leg.ask), int(leg.has_bid), int(leg.has_ask)) == \
+        (first.bid, first.ask, 1, 1)

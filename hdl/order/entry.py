@@ -23,6 +23,13 @@ beats, Ethernet padding that receivers drop since the IPv4 total length ends the
 until the verdict ends it (good on a commit, with the error flag on a withdraw), and is
 late only if it reaches the longest frame a MAC sends (:data:`MAX_BEATS`).
 UserRefNum, sequence number and IPv4 identification advance only when a frame completes.
+
+Cancels (``cancel``, from the host's command stream) are OUCH Cancel Order frames
+(:data:`hdl.order.frame.CANCEL`): one starts whenever the transmitter is free and the
+queue has no head ready to start (orders first: they carry the tick-to-trade figure), also
+while the kill switch is on (cancelling is what a kill wants), never while the session is
+not active. A cancel advances the sequence number and the IPv4 identification, never the
+UserRefNum; it is never speculative.
 """
 
 from __future__ import annotations
@@ -34,24 +41,12 @@ from amaranth.lib.wiring import In, Out
 from hdl.feed.layouts import FRAME_END_LAYOUT, rx_beat_layout
 from hdl.host_if.csr_bank import block_signature
 from hdl.order.checksum import constant_sum, ones_sum, word_terms
-from hdl.order.fields import FLIGHT_LAYOUT, order_fields, register_fields
-from hdl.order.frame import (
-    IP_HEADER,
-    PSEUDO_ADDRESSES,
-    PSEUDO_CONSTANT,
-    SEGMENT_BYTES,
-    TCP_SEGMENT,
-    TEMPLATE,
-    beat_count,
-    beat_values,
-    frame_bytes,
-    last_keep,
-    slot_beat,
-)
-from hdl.order.layouts import SENT_LAYOUT
+from hdl.order.fields import FLIGHT_LAYOUT, cancel_fields, order_fields, register_fields
+from hdl.order.frame import CANCEL, ENTER, FrameMap
+from hdl.order.layouts import CANCEL_LAYOUT, SENT_LAYOUT
 from hdl.order.queue import OrderQueue
 from hdl.order.regs import COUNTER_NAMES, ORDER_BLOCK
-from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, TradeParams, group_layout
+from hdl.strategy.layouts import SIM_TRADE, TIME_BITS, Source, TradeParams, group_layout
 from proto.net import MAX_FRAME
 
 __all__ = ["OrderEntry"]
@@ -92,8 +87,11 @@ class OrderEntry(wiring.Component):
     verdict : In(stream.Signature(FRAME_END_LAYOUT, always_ready=True))
         ``commit`` makes the speculative orders final, 0 withdraws them; it applies to a
         group of the same cycle too.
+    cancel : In(stream.Signature(CANCEL_LAYOUT))
+        Cancel Order frames to send; ``ready`` in the cycle one starts.
     kill : In(1)
-        While 1 no frame starts and the queue is flushed (a frame in flight completes).
+        While 1 no order frame starts and the queue is flushed (a frame in flight
+        completes); cancels still go.
     now : In(TIME_BITS)
         Free-running cycle counter, for ``sent.time``.
     free : Out(range(queue_depth + 1))
@@ -119,6 +117,7 @@ class OrderEntry(wiring.Component):
         super().__init__({
             "orders": In(stream.Signature(group_layout(), always_ready=True)),
             "verdict": In(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
+            "cancel": In(stream.Signature(CANCEL_LAYOUT)),
             "kill": In(1),
             "now": In(TIME_BITS),
             "free": Out(range(params.queue_depth + 1)),
@@ -129,40 +128,42 @@ class OrderEntry(wiring.Component):
             "regs": In(block_signature(ORDER_BLOCK)),
         })
 
-    def _checksums(self, m, static, per_order):
-        """The two checksums of the frame in flight, checked against their beats."""
-        static_bytes, order_bytes = frame_bytes(static), frame_bytes(per_order)
-        ip_constant = constant_sum(TEMPLATE, IP_HEADER)
-        tcp_constant = constant_sum(TEMPLATE, TCP_SEGMENT) + constant_sum(PSEUDO_CONSTANT)
+    def _checksums(self, m, frame: FrameMap, static, per_frame):
+        """The two checksums of a ``frame`` in flight, checked against their beats."""
+        static_bytes, order_bytes = frame.frame_bytes(static), frame.frame_bytes(per_frame)
+        ip_constant = constant_sum(frame.template, frame.ip_header)
+        tcp_constant = constant_sum(frame.template, frame.tcp_segment) + \
+            constant_sum(frame.pseudo_constant)
+        prefix = f"{frame.name}_"
         ip_template, ip_settle = ones_sum(
-            m, [(C(ip_constant), ip_constant), *word_terms(static_bytes, IP_HEADER)],
-            "ip_template")
+            m, [(C(ip_constant), ip_constant), *word_terms(static_bytes, frame.ip_header)],
+            prefix + "ip_template")
         tcp_template, tcp_settle = ones_sum(
-            m, [(C(tcp_constant), tcp_constant), *word_terms(static_bytes, PSEUDO_ADDRESSES),
-                *word_terms(static_bytes, TCP_SEGMENT)], "tcp_template")
+            m, [(C(tcp_constant), tcp_constant),
+                *word_terms(static_bytes, frame.pseudo_addresses),
+                *word_terms(static_bytes, frame.tcp_segment)], prefix + "tcp_template")
         if max(ip_settle, tcp_settle) >= self.SETTLE:
             raise AssertionError(f"the template sums take {max(ip_settle, tcp_settle)} "
                                  f"cycles, SETTLE is {self.SETTLE}")
         if any(at < _LANES for at in order_bytes):
-            # Beat 0 is formed as the order is latched, from registers alone.
-            raise AssertionError("an order field falls in the frame's first beat")
+            # Beat 0 is formed as the frame is latched, from registers alone.
+            raise AssertionError(f"{frame.name}: a per-frame field falls in the first beat")
         out = {}
-        for name, template, region in (("ip_checksum", ip_template, IP_HEADER),
-                                        ("tcp_checksum", tcp_template, TCP_SEGMENT)):
+        for name, template, region in (("ip_checksum", ip_template, frame.ip_header),
+                                        ("tcp_checksum", tcp_template, frame.tcp_segment)):
             total, stages = ones_sum(m, [(template, 0xFFFF), *word_terms(order_bytes, region)],
-                                     name)
-            # The order is latched at the start (cycle t) and beat b is formed at t + b at
+                                     prefix + name)
+            # The frame is latched at the start (cycle t) and beat b is formed at t + b at
             # the earliest: the sum must be through its stages by then.
-            if stages > slot_beat(name, _LANES) - 1:
-                raise AssertionError(f"{name} takes {stages} cycles, its beat comes after "
-                                     f"{slot_beat(name, _LANES) - 1}")
+            if stages > frame.slot_beat(name, _LANES) - 1:
+                raise AssertionError(f"{frame.name}: {name} takes {stages} cycles, its beat "
+                                     f"comes after {frame.slot_beat(name, _LANES) - 1}")
             out[name] = ~total
         return out
 
     def elaborate(self, platform):
         m = Module()
         regs, tx = self.regs, self.tx
-        beats = beat_count(_LANES)
         full_keep = (1 << _LANES) - 1
         m.submodules.queue = queue = OrderQueue(self.params.queue_depth)
 
@@ -176,8 +177,23 @@ class OrderEntry(wiring.Component):
         flight = Signal(FLIGHT_LAYOUT)
         static = register_fields(regs)
         values = {**static, **order_fields(flight)}
-        values.update(self._checksums(m, static, order_fields(flight)))
-        beat_data = Array(beat_values(values, _LANES))
+        values.update(self._checksums(m, ENTER, static, order_fields(flight)))
+        cancel_static = {name: static[name] for name in CANCEL.register_slots}
+        cancel_values = cancel_fields(regs, flight)
+        cancel_values.update(self._checksums(
+            m, CANCEL, cancel_static,
+            {name: cancel_values[name] for name in CANCEL.order_slots}))
+        enter_data = Array(ENTER.beat_values(values, _LANES))
+        cancel_data = Array(CANCEL.beat_values(cancel_values, _LANES))
+        if ENTER.template[:_LANES] != CANCEL.template[:_LANES] or \
+                not set(ENTER.register_slots) >= set(CANCEL.register_slots):
+            raise AssertionError("the first beat must be the same in both frames")
+
+        def beat_data(index):
+            return Mux(flight.cancel, cancel_data[index], enter_data[index])
+
+        beats = Mux(flight.cancel, CANCEL.beat_count(_LANES), ENTER.beat_count(_LANES))
+        final_keep = Mux(flight.cancel, CANCEL.last_keep(_LANES), ENTER.last_keep(_LANES))
 
         # ------------------------------------------------------------ session
         settle = Signal(range(self.SETTLE + 1))
@@ -204,7 +220,10 @@ class OrderEntry(wiring.Component):
         commit = self.verdict.valid & self.verdict.payload.commit
         hit = owned & withdraw & queue.head_spec
         flush = self.kill | ~active
-        start = queue.head_ready & (~busy | finishing)
+        start_order = queue.head_ready & (~busy | finishing)
+        start_cancel = self.cancel.valid & active & ~queue.head_ready & (~busy | finishing)
+        start = start_order | start_cancel
+        m.d.comb += self.cancel.ready.eq(start_cancel)
 
         m.d.comb += [
             queue.group.eq(self.orders.payload), queue.group_valid.eq(self.orders.valid),
@@ -215,13 +234,15 @@ class OrderEntry(wiring.Component):
         ]
 
         # ------------------------------------------------------------ session counters
-        session = {"seq": (Signal(32, name="next_seq"), regs.seq_load, SEGMENT_BYTES),
-                   "user_ref_num": (Signal(32, name="next_user_ref"), regs.user_ref_load, 1),
-                   "ip_id": (Signal(16, name="next_ip_id"), regs.ip_id_load[:16], 1)}
-        for name, (current, load, step) in session.items():
+        segment_bytes = Mux(flight.cancel, CANCEL.segment_bytes, ENTER.segment_bytes)
+        session = {"seq": (Signal(32, name="next_seq"), regs.seq_load, segment_bytes, 1),
+                   "user_ref_num": (Signal(32, name="next_user_ref"), regs.user_ref_load, 1,
+                                    ~flight.cancel),
+                   "ip_id": (Signal(16, name="next_ip_id"), regs.ip_id_load[:16], 1, 1)}
+        for name, (current, load, step, advances) in session.items():
             after = Signal.like(current, name=f"{current.name}_after")
             m.d.comb += after.eq(current)
-            with m.If(completed):
+            with m.If(completed & advances):
                 m.d.comb += after.eq(current + step)
             with m.If(regs.command.load_session):
                 m.d.comb += after.eq(load)
@@ -229,6 +250,8 @@ class OrderEntry(wiring.Component):
             with m.If(start):
                 # A frame starting as the previous completes carries the advanced value.
                 m.d.sync += getattr(flight, name).eq(after)
+        with m.If(start_cancel):
+            m.d.sync += flight.user_ref_num.eq(self.cancel.payload.user_ref_num)
         m.d.comb += [regs.next_seq.eq(session["seq"][0]),
                      regs.next_user_ref_num.eq(session["user_ref_num"][0]),
                      self.next_ref.eq(session["user_ref_num"][0]),
@@ -240,11 +263,17 @@ class OrderEntry(wiring.Component):
             m.d.sync += aborting.eq(1)
         with m.If(stamp):
             m.d.sync += [flight.time.eq(self.now), stamp.eq(0)]
+        cancel_entry = Signal.like(queue.head)
+        m.d.comb += [cancel_entry.shares.eq(self.cancel.payload.quantity),
+                     cancel_entry.sequence.eq(self.cancel.payload.tag),
+                     cancel_entry.source.eq(Source.HOST)]
         with m.If(start):
-            m.d.sync += [flight.order.eq(queue.head), flight.ack.eq(regs.ack), owned.eq(1),
+            m.d.sync += [flight.order.eq(Mux(start_order, queue.head, cancel_entry)),
+                         flight.cancel.eq(~start_order), flight.ack.eq(regs.ack),
+                         owned.eq(start_order),
                          aborting.eq(0), late.eq(0), padding.eq(0), stamp.eq(1),
                          next_beat.eq(1),
-                         tx.valid.eq(1), tx.payload.data.eq(beat_data[0]),
+                         tx.valid.eq(1), tx.payload.data.eq(enter_data[0]),
                          tx.payload.keep.eq(full_keep), tx.payload.first.eq(1),
                          tx.payload.last.eq(0), tx.payload.error.eq(0)]
         with m.Elif(finishing):
@@ -254,7 +283,7 @@ class OrderEntry(wiring.Component):
             speculative = owned & queue.head_spec & ~commit
             m.d.sync += [tx.payload.first.eq(0), next_beat.eq(next_beat + 1)]
             with m.If(aborting | hit):
-                m.d.sync += [tx.payload.data.eq(beat_data[next_beat]), tx.payload.last.eq(1),
+                m.d.sync += [tx.payload.data.eq(beat_data(next_beat)), tx.payload.last.eq(1),
                              tx.payload.error.eq(1), tx.payload.keep.eq(full_keep)]
             with m.Elif(padding):
                 # Ethernet padding: the receiver keeps the IPv4 total length's bytes only.
@@ -266,14 +295,14 @@ class OrderEntry(wiring.Component):
                              tx.payload.error.eq(speculative & longest),
                              late.eq(speculative & longest)]
             with m.Elif(final & speculative & regs.control.pad_to_verdict):
-                m.d.sync += [tx.payload.data.eq(beat_data[next_beat] & _lanes_mask(last_keep(
-                                 _LANES))), tx.payload.keep.eq(full_keep),
+                m.d.sync += [tx.payload.data.eq(beat_data(next_beat) & _lanes_mask(
+                                 ENTER.last_keep(_LANES))), tx.payload.keep.eq(full_keep),
                              tx.payload.last.eq(0), tx.payload.error.eq(0), padding.eq(1)]
             with m.Else():
-                m.d.sync += [tx.payload.data.eq(beat_data[next_beat]), tx.payload.last.eq(final),
+                m.d.sync += [tx.payload.data.eq(beat_data(next_beat)), tx.payload.last.eq(final),
                              tx.payload.error.eq(final & speculative),
                              late.eq(final & speculative),
-                             tx.payload.keep.eq(Mux(final, last_keep(_LANES), full_keep))]
+                             tx.payload.keep.eq(Mux(final, final_keep, full_keep))]
         with m.If(hit & ~start):
             m.d.sync += owned.eq(0)
 
@@ -282,14 +311,17 @@ class OrderEntry(wiring.Component):
         with m.If(finishing):
             record = self.sent.payload
             m.d.sync += [record.user_ref_num.eq(flight.user_ref_num),
-                         record.seq.eq(flight.seq), record.length.eq(SEGMENT_BYTES),
+                         record.seq.eq(flight.seq), record.length.eq(segment_bytes),
                          record.slot.eq(flight.order.slot), record.sell.eq(flight.order.sell),
                          record.price.eq(flight.order.price),
                          record.shares.eq(flight.order.shares),
                          record.aborted.eq(tx.payload.error), record.late.eq(late),
                          record.time.eq(flight.time),
-                         record.sequence.eq(flight.order.sequence)]
-        count("frames_sent", completed)
+                         record.sequence.eq(flight.order.sequence),
+                         record.source.eq(flight.order.source),
+                         record.cancel.eq(flight.cancel)]
+        count("frames_sent", completed & ~flight.cancel)
+        count("cancels_sent", completed & flight.cancel)
         count("aborted_withdrawn", finishing & tx.payload.error & ~late)
         count("aborted_late", finishing & late)
         count("flushed", queue.flushed)

@@ -2,7 +2,9 @@
 
 :func:`register_fields` reads the ``order`` register block (:mod:`hdl.order.regs`) and
 :func:`order_fields` one order in flight (:data:`FLIGHT_LAYOUT`). Both return
-``{slot name: Value}``; :func:`hdl.order.frame.frame_bytes` places the values on the wire.
+``{slot name: Value}`` for the Enter Order frame; :func:`cancel_fields` the values of a
+Cancel Order frame (:data:`hdl.order.frame.CANCEL`). A :class:`hdl.order.frame.FrameMap`
+places the values on the wire.
 """
 
 from __future__ import annotations
@@ -10,15 +12,24 @@ from __future__ import annotations
 from amaranth import C, Cat, Mux, Value
 from amaranth.lib import data
 
-from hdl.order.frame import CL_ORD_DIGITS, CL_ORD_PREFIX_BYTES, ORDER_SLOTS, REGISTER_SLOTS
+from hdl.order.frame import (
+    CANCEL,
+    CL_ORD_DIGITS,
+    CL_ORD_PREFIX_BYTES,
+    ORDER_SLOTS,
+    REGISTER_SLOTS,
+)
 from hdl.order.queue import ENTRY_LAYOUT
 from hdl.strategy.layouts import TIME_BITS
 
-__all__ = ["FLIGHT_LAYOUT", "register_fields", "order_fields", "hex_digits"]
+__all__ = ["FLIGHT_LAYOUT", "register_fields", "order_fields", "cancel_fields", "hex_digits"]
 
-#: The frame in flight: its queue entry and the session values it was started with.
+#: The frame in flight: its queue entry and the session values it was started with. A
+#: Cancel Order (``cancel``) carries the order's UserRefNum and, in ``order.shares``, the
+#: shares to leave on it.
 FLIGHT_LAYOUT = data.StructLayout({
     "order": ENTRY_LAYOUT,
+    "cancel": 1,
     "user_ref_num": 32,
     "seq": 32,
     "ack": 32,
@@ -81,4 +92,14 @@ def order_fields(flight) -> dict[str, Value]:
         "cl_ord_digits": hex_digits(flight.user_ref_num, CL_ORD_DIGITS),
     }
     assert values.keys() == ORDER_SLOTS.keys()
+    return values
+
+
+def cancel_fields(regs, flight) -> dict[str, Value]:
+    """Slot values of a Cancel Order frame: the header registers and the frame in flight."""
+    registers = register_fields(regs)
+    values = {name: registers[name] for name in CANCEL.register_slots}
+    values.update({"ip_id": flight.ip_id, "seq": flight.seq, "ack": flight.ack,
+                   "user_ref_num": flight.user_ref_num, "quantity": flight.order.shares})
+    assert values.keys() == {**CANCEL.register_slots, **CANCEL.order_slots}.keys()
     return values

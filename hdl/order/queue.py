@@ -40,6 +40,7 @@ ENTRY_LAYOUT = data.StructLayout({
     "shares": SHARES_BITS,
     "symbol": SYMBOL_BITS,
     "sequence": 64,          # MoldUDP64 sequence number of the message that triggered it
+    "source": 2,             # hdl.strategy.layouts.Source (a host order: sequence is its tag)
     "spec": 1,               # decided from records whose verdict has not come yet
     "hold": 1,               # its frame ended before the verdict: wait for it
 })
@@ -117,6 +118,7 @@ class OrderQueue(wiring.Component):
             m.d.comb += [entry.slot.eq(leg.slot), entry.sell.eq(leg.sell),
                          entry.price.eq(leg.price), entry.shares.eq(leg.shares),
                          entry.symbol.eq(leg.symbol), entry.sequence.eq(group.sequence),
+                         entry.source.eq(leg.source),
                          entry.spec.eq(group.speculative & ~self.commit), entry.hold.eq(0)]
         withdrawn = group.speculative & self.withdraw
         m.d.comb += legs.eq(Mux(self.group_valid & ~withdrawn, 1 + group.two, 0))

@@ -52,7 +52,7 @@ def _char(name: str, offset: int, default: str, doc: str) -> BitField:
 
 
 _COUNTERS = {
-    "frames_sent": "Frames completed without the error flag (on the exchange).",
+    "frames_sent": "Enter Order frames completed without the error flag (on the exchange).",
     "aborted_withdrawn": "Frames cut short by a withdraw verdict (error flag; dropped).",
     "aborted_late": "Frames whose verdict was still open at their final beat (error flag; "
                     "the order waits at the head of the queue for its verdict).",
@@ -60,6 +60,7 @@ _COUNTERS = {
                "session.",
     "dropped": "Legs of groups offered with more legs than free entries (the risk gate "
                "checks free, so this stays 0).",
+    "cancels_sent": "Cancel Order frames completed (the host's cancels and mass cancels).",
 }
 COUNTER_NAMES = tuple(_COUNTERS)
 

@@ -2,8 +2,9 @@
 
 Two memories, each with one writer, so neither needs a second write port:
 
-- *sent* (written from order entry's ``sent`` record of a completed frame): valid,
-  UserRefNum, slot, side, price, shares;
+- *sent* (written from order entry's ``sent`` record of a completed Enter Order frame;
+  a Cancel Order's record changes nothing here): valid, UserRefNum, slot, side, price,
+  shares;
 - *progress* (written by the response path, by the rollback of a segment and by the host's
   ``load_order``): UserRefNum, accepted, remaining. An entry whose UserRefNum is not the
   sent memory's belongs to an earlier order at the same index: the order is fresh (``SENT``,
@@ -130,7 +131,7 @@ class OpenOrders(wiring.Component):
         # ------------------------------------------------------------- inserts
         record = self.sent.payload
         index = record.user_ref_num[:bits]
-        insert = self.sent.valid & ~record.aborted
+        insert = self.sent.valid & ~record.aborted & ~record.cancel    # a cancel: no entry
         refused = insert & busy.bit_select(index, 1)
         m.d.comb += [
             self.overflow.eq(refused),

@@ -33,7 +33,11 @@ responses are out of sync every leg is refused (``resync``); a loss of sync
 either side) until the host reloads it (``command.load_slot``).
 
 The kill switch (``killed``) is the sticky ``status.killed`` or this cycle's
-``command.kill`` or a breached loss limit, so it reaches order entry in the cycle it is set.
+``command.kill`` or ``host_kill`` (the command stream's) or a breached loss limit, so it
+reaches order entry in the cycle it is set.
+
+A group that is not speculative (a manual order, proposed only between feed frames, so no
+speculative state is pending) commits the state it changes in its own decision cycle.
 """
 
 from __future__ import annotations
@@ -104,6 +108,8 @@ class RiskGate(wiring.Component):
         ``verdict_in``, in step with ``accepted``.
     rejects : Out(stream.Signature(reject_layout(), always_ready=True))
         Groups that failed, with every leg's reasons.
+    host_kill : In(1)
+        A kill from the host's command stream (as ``command.kill``).
     killed : Out(1)
         The kill switch, including a kill set in this cycle.
     regs : In(block_signature(risk_block(params)))
@@ -126,6 +132,7 @@ class RiskGate(wiring.Component):
             "busy": In(params.order_table),
             "out_of_sync": In(1),
             "lost_sync": In(1),
+            "host_kill": In(1),
             "accepted": Out(stream.Signature(group_layout(), always_ready=True)),
             "verdict": Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
             "rejects": Out(stream.Signature(reject_layout(), always_ready=True)),
@@ -169,11 +176,12 @@ class RiskGate(wiring.Component):
         killed, by_host, by_loss = Signal(), Signal(), Signal()
         with m.If(command.rearm & ~breached):
             m.d.sync += [killed.eq(0), by_host.eq(0), by_loss.eq(0)]
-        with m.If(command.kill):
+        host_kill = command.kill | self.host_kill
+        with m.If(host_kill):
             m.d.sync += [killed.eq(1), by_host.eq(1)]
         with m.If(breached):
             m.d.sync += [killed.eq(1), by_loss.eq(1)]
-        m.d.comb += self.killed.eq(killed | command.kill | breached)
+        m.d.comb += self.killed.eq(killed | host_kill | breached)
         m.d.comb += [
             regs.status.killed.eq(killed), regs.status.loss_breached.eq(breached),
             regs.status.by_host.eq(by_host), regs.status.by_loss.eq(by_loss),
@@ -293,8 +301,9 @@ class RiskGate(wiring.Component):
         with m.If(command.refill):
             m.d.comb += card_loaded.tokens.eq(regs.global_burst)
         card.load(0, command.load_exposure | command.refill, card_loaded)
-        slots.finish(commit=end_valid & end_commit, withdraw=end_valid & ~end_commit)
-        card.finish(commit=end_valid & end_commit, withdraw=end_valid & ~end_commit)
+        commit = (end_valid & end_commit) | (valid & ~group.speculative)
+        slots.finish(commit=commit, withdraw=end_valid & ~end_commit)
+        card.finish(commit=commit, withdraw=end_valid & ~end_commit)
 
         # ------------------------------------------------------------- read back, counters
         sel = regs.slot_sel[:p.slot_bits]

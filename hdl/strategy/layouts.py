@@ -27,7 +27,7 @@ from amaranth.utils import ceil_log2
 from hdl.book.layouts import PRICE_BITS, SHARES_BITS
 
 __all__ = ["TradeParams", "SIM_TRADE", "ECP5_TRADE", "Source", "LEG_LAYOUT", "group_layout",
-           "TIME_BITS", "SYMBOL_BITS"]
+           "TIME_BITS", "SYMBOL_BITS", "HOST_ORDER_LAYOUT"]
 
 #: The free-running cycle counter that cool-downs, rate buckets and the duplicate window use.
 TIME_BITS = 32
@@ -119,3 +119,10 @@ def group_layout() -> data.StructLayout:
         "speculative": 1,        # decided from records whose frame verdict is still to come
         "sequence": 64,          # MoldUDP64 sequence number of the message that triggered it
     })
+
+
+#: A manual order from the host's command stream (:mod:`hdl.host_if.commands`); ``tag``
+#: becomes its group's ``sequence``.
+HOST_ORDER_LAYOUT = data.StructLayout({
+    "slot": 8, "sell": 1, "price": PRICE_BITS, "shares": SHARES_BITS, "tag": 64,
+})

@@ -23,6 +23,14 @@ the group, so records in back-to-back cycles need no forwarding.
 - No trigger fires for a halted stock or an invalid book (counted), or within ``cooldown``
   cycles of the last group that included the stock (counted).
 
+Manual orders (``host_order``, from the host's command stream) are proposed as one-leg
+groups of source ``HOST`` with the stock's last top, not speculative, and only in a cycle
+between feed frames (no record in S2, none of a frame whose verdict is still to come, no
+verdict in S2): so every speculative group before it has had its verdict, and a withdraw
+cannot take the manual order with it. They ignore ``control.enable``, the triggers and the
+cool-downs; the risk gate judges them as any group. While frames come back to back they
+wait (``ready`` low).
+
 The last top of every stock and the cool-downs are speculative state
 (:class:`hdl.speculative.SpeculativeArray`): the ``update_end`` verdicts commit or roll
 them back, and leave on ``verdict`` one cycle later, in step with the groups.
@@ -40,6 +48,7 @@ from hdl.feed.layouts import FRAME_END_LAYOUT
 from hdl.host_if.csr_bank import block_signature
 from hdl.speculative import SpeculativeArray
 from hdl.strategy.layouts import (
+    HOST_ORDER_LAYOUT,
     SIM_TRADE,
     SYMBOL_BITS,
     TIME_BITS,
@@ -69,7 +78,7 @@ def _s1_layout(params: TradeParams) -> data.StructLayout:
         "valid": 1, "slot": 8, "now": TIME_BITS, "sequence": 64, "top": TOP_LAYOUT,
         "mid2": PRICE_BITS + 1, "take_met": 1, "buy": 1, "take_shares": SHARES_BITS,
         "ratio_mid2": data.ArrayLayout(_RATIO_MID2_BITS, params.pairs),
-        "end_valid": 1, "end_commit": 1,
+        "any": 1, "end_valid": 1, "end_commit": 1,
     })
 _TAKE_CONFIG = data.StructLayout({
     "enable": 1, "buy_limit": PRICE_BITS, "sell_limit": PRICE_BITS,
@@ -110,6 +119,8 @@ class Strategy(wiring.Component):
         Proposed groups, speculative until their verdict.
     verdict : Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True))
         ``update_end``, one cycle later (in step with ``intents``).
+    host_order : In(stream.Signature(HOST_ORDER_LAYOUT))
+        Manual orders; taken (``ready``) in the cycle they are proposed.
     regs : In(block_signature(strategy_block(params)))
         The ``strategy`` register block.
     """
@@ -126,6 +137,7 @@ class Strategy(wiring.Component):
             "now": In(TIME_BITS),
             "intents": Out(stream.Signature(group_layout(), always_ready=True)),
             "verdict": Out(stream.Signature(FRAME_END_LAYOUT, always_ready=True)),
+            "host_order": In(stream.Signature(HOST_ORDER_LAYOUT)),
             "regs": In(block_signature(self.block)),
         })
 
@@ -190,6 +202,7 @@ class Strategy(wiring.Component):
                            (buy | sell)),
             s1.buy.eq(buy),
             s1.take_shares.eq(Mux(touched < take.max_shares, touched, take.max_shares)),
+            s1.any.eq(self.updates.valid),
             s1.end_valid.eq(self.update_end.valid),
             s1.end_commit.eq(self.update_end.payload.commit),
         ]
@@ -279,7 +292,19 @@ class Strategy(wiring.Component):
         for fires, candidate in zip(pair_fires, pair_groups, strict=True):
             with m.Elif(fires):
                 m.d.comb += [fire.eq(1), pair_fire.eq(1), group.eq(candidate)]
-        m.d.comb += [group.speculative.eq(1), group.sequence.eq(s1.sequence)]
+        # ------------------------------------------------------------- manual orders
+        frame_open = Signal()        # records seen whose frame's verdict has not come
+        m.d.sync += frame_open.eq((frame_open | s1.any) & ~s1.end_valid)
+        between = ~frame_open & ~s1.any & ~s1.end_valid
+        host = self.host_order.payload
+        host_fire = Signal()
+        m.d.comb += [host_fire.eq(self.host_order.valid & between),
+                     self.host_order.ready.eq(between)]
+        with m.If(host_fire):
+            leg(group.legs[0], host.slot, host.sell, host.price, host.shares, Source.HOST,
+                state.cur[host.slot[:p.slot_bits]].top)
+        m.d.comb += [group.speculative.eq(~host_fire),
+                     group.sequence.eq(Mux(host_fire, host.tag, s1.sequence))]
 
         # ------------------------------------------------------------- state and output
         for i in range(n):
@@ -292,7 +317,7 @@ class Strategy(wiring.Component):
         for speculative in (state, pair_state):
             speculative.finish(commit=s1.end_valid & s1.end_commit, withdraw=withdraw)
         m.d.sync += [
-            self.intents.valid.eq(fire), self.intents.payload.eq(group),
+            self.intents.valid.eq(fire | host_fire), self.intents.payload.eq(group),
             self.verdict.valid.eq(s1.end_valid), self.verdict.payload.commit.eq(s1.end_commit),
         ]
         count("records", self.updates.valid)

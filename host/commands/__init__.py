@@ -1,5 +1,5 @@
 """CLI verbs; the order here is the order ``tickforge --help`` lists them."""
 
-from host.commands import book, card, pcap, replay, stats
+from host.commands import book, card, pcap, replay, stats, stream
 
-COMMANDS = (replay, card, book, stats, pcap)
+COMMANDS = (replay, card, stream, book, stats, pcap)

@@ -6,6 +6,9 @@
 //   TB_INPUTS(X)             X(name) per input stream, in row order; each row carries, per
 //                            input, its valid word and its payload words,
 //   TB_OUTPUTS(X)            X(name) per output stream, in kind order (kind 0, 1, ...),
+//   TB_QUEUED_INPUTS(X)      input streams that have a ready (the host's commands): not in
+//                            the rows; serve command 5 queues payloads for one, and its
+//                            queue's head is presented every cycle until taken,
 //   TB_READY_OUTPUTS(X)      output streams that have a ready (held at 1),
 //   TB_HAS_AXIL              1 if the top has the AXI4-Lite register bus `s_axil`.
 // Payload layouts are not known here either: Python packs input words and unpacks outputs
@@ -36,6 +39,9 @@
 //                                                        count (u64), count x (cycle (i64),
 //                                                        payload words)
 //   4 mask                 record the kinds in mask   -> 0
+//   5 input n payloads...  queue n payloads for queued input `input` (its payload words
+//                          each)                      -> 0
+//   6 input                payloads still queued      -> count (u32)
 //   0                      quit
 // `row_words` is checked once: the first word the harness writes is its own row width.
 //
@@ -45,6 +51,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -109,10 +116,14 @@ void write_u32(FILE* f, uint32_t v) { std::fwrite(&v, 4, 1, f); }
 #define TB_COUNT(name) +1
 #define TB_WORDS(name) word_count<TB_PAYLOAD_T(name)>(),
 #define TB_NAME(name) #name,
+#define TB_TAKEN(name) bool(top_->name##_valid && top_->name##_ready),
 
 #define TB_ROW_WORDS(name) +1 + word_count<TB_PAYLOAD_T(name)>()
 constexpr uint32_t kRowWords = 0 TB_INPUTS(TB_ROW_WORDS);
 constexpr int kKinds = 0 TB_OUTPUTS(TB_COUNT);
+constexpr int kQueued = 0 TB_QUEUED_INPUTS(TB_COUNT);
+#define TB_QUEUED_WORDS(name) word_count<TB_PAYLOAD_T(name)>(),
+constexpr uint32_t kQueuedWords[kQueued + 1] = {TB_QUEUED_INPUTS(TB_QUEUED_WORDS) 0};
 constexpr uint32_t kKindWords[kKinds] = {TB_OUTPUTS(TB_WORDS)};
 const char* const kKindNames[kKinds] = {TB_OUTPUTS(TB_NAME)};
 constexpr uint32_t kMaxWords = [] {
@@ -127,7 +138,7 @@ class Bench {
   public:
     Bench(VerilatedContext* context, std::vector<FILE*> outs)
         : top_(new Vtop{context}), outs_(std::move(outs)), counts_(kKinds, 0),
-          kept_(kKinds) {
+          kept_(kKinds), queues_(kQueued + 1) {
 #define TB_SET_READY(name) top_->name##_ready = 1;
         TB_READY_OUTPUTS(TB_SET_READY)
 #undef TB_SET_READY
@@ -136,19 +147,32 @@ class Bench {
 
     // Inputs for the coming edge are set by the caller; settle() evaluates the cycle's
     // combinational outputs (what a downstream register would capture), edge() clocks.
+    // Queued inputs present their heads in settle(); edge() pops what the top took.
     void settle() {
+        present();
         top_->clk = 0;
         top_->eval();
     }
     void edge() {
+        const bool taken[kQueued + 1] = {TB_QUEUED_INPUTS(TB_TAKEN) false};
         top_->clk = 1;
         top_->eval();
         ++cycle_;
+        for (int q = 0; q < kQueued; ++q)
+            if (taken[q]) queues_[q].pop_front();
     }
     void cycle() {
         settle();
         record();
         edge();
+    }
+    void enqueue(uint32_t input, const uint32_t* payload) {
+        if (input >= uint32_t(kQueued)) fail("no such queued input");
+        queues_[input].emplace_back(payload, payload + kQueuedWords[input]);
+    }
+    uint32_t queued(uint32_t input) const {
+        if (input >= uint32_t(kQueued)) fail("no such queued input");
+        return uint32_t(queues_[input].size());
     }
 
     void reset() {
@@ -243,6 +267,17 @@ class Bench {
         TB_INPUTS(TB_IDLE)
 #undef TB_IDLE
     }
+    // Queued inputs: the head of each queue, valid until the top takes it.
+    void present() {
+        int q = 0;
+#define TB_PRESENT(name)                                              \
+    top_->name##_valid = !queues_[q].empty();                         \
+    if (!queues_[q].empty()) put_words(top_->name##_payload, queues_[q].front().data()); \
+    ++q;
+        TB_QUEUED_INPUTS(TB_PRESENT)
+#undef TB_PRESENT
+        (void)q;
+    }
 
     void start_stream() { origin_ = cycle_; }
     // Serve mode: keep records in memory (kinds in `mask`) instead of writing files.
@@ -290,6 +325,7 @@ class Bench {
     uint64_t origin_ = 0;
     uint32_t keep_mask_ = 0;
     std::vector<std::vector<uint32_t>> kept_;
+    std::vector<std::deque<std::vector<uint32_t>>> queues_;
 };
 
 FILE* open_or_fail(const std::string& path, const char* mode) {
@@ -374,6 +410,20 @@ int serve(int argc, char** argv) {
             case 4:
                 bench.keep(read_u32(stdin));
                 write_u32(stdout, 0);
+                break;
+            case 5: {
+                const uint32_t input = read_u32(stdin), n = read_u32(stdin);
+                if (input >= uint32_t(kQueued)) fail("no such queued input");
+                std::vector<uint32_t> payload(kQueuedWords[input]);
+                for (uint32_t i = 0; i < n; ++i) {
+                    for (auto& w : payload) w = read_u32(stdin);
+                    bench.enqueue(input, payload.data());
+                }
+                write_u32(stdout, 0);
+                break;
+            }
+            case 6:
+                write_u32(stdout, bench.queued(read_u32(stdin)));
                 break;
             default: fail("unknown serve command");
         }
