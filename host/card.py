@@ -48,6 +48,18 @@ class Card:
         self._tags = itertools.count(1)
         self._partial = b""
 
+    def close(self) -> None:
+        """Close the transport's devices (a stream's far end then sees the end of it)."""
+        close = getattr(self.transport, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> Card:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # --------------------------------------------------------------- registers
     def read(self, path: str) -> int:
         return self.regs.read(path)

@@ -17,6 +17,7 @@ from hdl.risk.reasons import Reason
 from hdl.strategy.layouts import Source
 from host import command_stream as hc
 from host.config import load_config
+from host.events import decode_records
 from sim.book import Books
 from sim.itch_file import read_day
 from sim.replay import day_rows, replay_day
@@ -65,8 +66,10 @@ def run(bundled_data):
     return result, slot, buy, sell, shares, start
 
 
-def _by_tag(fields, tag, key="sequence"):
-    return [i for i, value in enumerate(fields[key]) if int(value) == tag]
+def _by_tag(fields, tag, key="sequence", source="source"):
+    """Records of the host's command ``tag`` (MoldUDP64 sequence numbers share the field)."""
+    return [i for i, value in enumerate(fields[key])
+            if int(value) == tag and int(fields[source][i]) == Source.HOST]
 
 
 def test_the_day_ends_before_the_commands(run):
@@ -120,7 +123,7 @@ def test_orders_the_risk_checks_refuse_are_rejected_with_their_reasons(run):
     rejects = result.fields("rejects")
     for tag, reason in ((_TAGS["too_big"], Reason.MAX_SHARES),
                         (_TAGS["after_kill"], Reason.KILLED)):
-        [i] = _by_tag(rejects, tag, "group_sequence")
+        [i] = _by_tag(rejects, tag, "group_sequence", "group_legs_0_source")
         assert int(rejects["group_legs_0_source"][i]) == Source.HOST
         assert int(rejects["reasons_0"][i]) >> reason & 1
     assert not _by_tag(result.fields("sent"), _TAGS["after_kill"])
@@ -137,3 +140,24 @@ def test_every_command_is_counted_by_what_became_of_it(run):
                       "kills": 1, "malformed": 1, "cancel_not_open": 1,
                       "cancel_no_session": 0}
     assert regs["order.cancels_sent"] == 1
+
+
+def test_the_hosts_fills_from_the_event_stream_are_the_exchanges(run):
+    """Every execution the exchange sent, as ``tickforge fills`` reads it from the
+    card-to-host stream (paired with its applied segment), and nothing else."""
+    import numpy as np
+
+    from host.fills import FillTracker
+
+    result, *_ = run
+    tracker = FillTracker()
+    fills = []
+    for chunk in result.records["c2h"]:
+        if len(chunk):
+            raw = np.ascontiguousarray(chunk.words[:, :16], "<u4").tobytes()
+            fills += tracker.add(decode_records(raw))
+    assert tracker.pending == 0 and tracker.withdrawn == 0
+    assert sorted((f.user_ref_num, f.shares, f.price, f.match_number) for f in fills) == \
+        sorted((f.user_ref_num, f.shares, f.price, f.match_number)
+               for f in result.exchange.fills)
+    assert len(fills) > 10

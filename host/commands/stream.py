@@ -64,7 +64,11 @@ def _line(kind: str, fields: dict, as_json: bool) -> str:
 
 
 def _events(args) -> int:
-    card = _card(args)
+    with _card(args) as card:
+        return _print_events(card, args)
+
+
+def _print_events(card, args) -> int:
     if args.follow or args.count:
         stream = card.follow(args.count)
     else:
@@ -81,7 +85,11 @@ def _events(args) -> int:
 def _fills(args) -> int:
     from dataclasses import asdict
 
-    card = _card(args)
+    with _card(args) as card:
+        return _print_fills(card, args, asdict)
+
+
+def _print_fills(card, args, asdict) -> int:
     shown = 0
     fills = card.fills() if args.follow or args.count else iter(_one_read(card))
     for fill in fills:
@@ -114,16 +122,17 @@ def _order(args) -> int:
         raise UserError("--price 0: an order needs a price")
     if args.shares <= 0:
         raise UserError(f"--shares {args.shares}: must be positive")
-    tag = _card(args).order(args.slot, args.side == "sell", price, args.shares)
+    with _card(args) as card:
+        tag = card.order(args.slot, args.side == "sell", price, args.shares)
     print(f"order sent to the risk checks: tag {tag} (the sequence of its sent or reject "
           "record)")
     return 0
 
 
 def _cancel(args) -> int:
-    card = _card(args)
     if args.all == (args.user_ref_num is not None):
         raise UserError("give either a UserRefNum or --all")
-    tag = card.mass_cancel() if args.all else card.cancel(args.user_ref_num, args.leave)
+    with _card(args) as card:
+        tag = card.mass_cancel() if args.all else card.cancel(args.user_ref_num, args.leave)
     print(f"cancel sent: tag {tag}")
     return 0
