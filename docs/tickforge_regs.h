@@ -744,7 +744,7 @@
 #define TICKFORGE_ORDER_NEXT_USER_REF_NUM_RESET          0x00000000u
 #define TICKFORGE_ORDER_QUEUED                           0x0000066Cu  /* RO: Orders in the queue now, the one in flight included (a gauge). */
 #define TICKFORGE_ORDER_QUEUED_RESET                     0x00000000u
-#define TICKFORGE_ORDER_FRAMES_SENT                      0x00000670u  /* RO: Frames completed without the error flag (on the exchange). */
+#define TICKFORGE_ORDER_FRAMES_SENT                      0x00000670u  /* RO: Enter Order frames completed without the error flag (on the exchange). */
 #define TICKFORGE_ORDER_FRAMES_SENT_RESET                0x00000000u
 #define TICKFORGE_ORDER_ABORTED_WITHDRAWN                0x00000674u  /* RO: Frames cut short by a withdraw verdict (error flag; dropped). */
 #define TICKFORGE_ORDER_ABORTED_WITHDRAWN_RESET          0x00000000u
@@ -754,6 +754,8 @@
 #define TICKFORGE_ORDER_FLUSHED_RESET                    0x00000000u
 #define TICKFORGE_ORDER_DROPPED                          0x00000680u  /* RO: Legs of groups offered with more legs than free entries (the risk gate checks free, so this stays 0). */
 #define TICKFORGE_ORDER_DROPPED_RESET                    0x00000000u
+#define TICKFORGE_ORDER_CANCELS_SENT                     0x00000684u  /* RO: Cancel Order frames completed (the host's cancels and mass cancels). */
+#define TICKFORGE_ORDER_CANCELS_SENT_RESET               0x00000000u
 
 /* Block response: Exchange responses: OUCH over the session's receive side, open orders, positions, P&L. */
 #define TICKFORGE_RESPONSE_BASE                          0x00000700u
@@ -905,7 +907,7 @@
 #define TICKFORGE_EVENTS_VERSION                         0x00000804u  /* RO: Block register-layout version. */
 #define TICKFORGE_EVENTS_VERSION_RESET                   0x00000001u
 #define TICKFORGE_EVENTS_NEXT                            0x00000808u  /* RO: Byte address of the next block header; 0 if last. */
-#define TICKFORGE_EVENTS_NEXT_RESET                      0x00000000u
+#define TICKFORGE_EVENTS_NEXT_RESET                      0x00000840u
 #define TICKFORGE_EVENTS_DROPPED_SENT                    0x0000080Cu  /* RO: SENT records dropped (the host sees the seq gap). */
 #define TICKFORGE_EVENTS_DROPPED_SENT_RESET              0x00000000u
 #define TICKFORGE_EVENTS_DROPPED_REJECT                  0x00000810u  /* RO: REJECT records dropped (the host sees the seq gap). */
@@ -920,5 +922,38 @@
 #define TICKFORGE_EVENTS_DROPPED_UPDATE_RESET            0x00000000u
 #define TICKFORGE_EVENTS_DROPPED_UPDATE_END              0x00000824u  /* RO: UPDATE_END records dropped (the host sees the seq gap). */
 #define TICKFORGE_EVENTS_DROPPED_UPDATE_END_RESET        0x00000000u
+
+/* Block commands: Host-to-card command stream: what became of every command. */
+#define TICKFORGE_COMMANDS_BASE                          0x00000840u
+#define TICKFORGE_COMMANDS_BLOCK_TYPE                    0x48434D44u
+#define TICKFORGE_COMMANDS_BLOCK_VERSION                 1u
+#define TICKFORGE_COMMANDS_TYPE                          0x00000840u  /* RO: Block type identifier. */
+#define TICKFORGE_COMMANDS_TYPE_RESET                    0x48434D44u
+#define TICKFORGE_COMMANDS_VERSION                       0x00000844u  /* RO: Block register-layout version. */
+#define TICKFORGE_COMMANDS_VERSION_RESET                 0x00000001u
+#define TICKFORGE_COMMANDS_NEXT                          0x00000848u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_COMMANDS_NEXT_RESET                    0x00000000u
+#define TICKFORGE_COMMANDS_STATUS                        0x0000084Cu  /* RO: Command stream state. */
+#define TICKFORGE_COMMANDS_STATUS_RESET                  0x00000000u
+#define TICKFORGE_COMMANDS_STATUS_WALKING_SHIFT          0u
+#define TICKFORGE_COMMANDS_STATUS_WALKING_MASK           0x00000001u  /* A mass cancel is walking the open-order table. */
+#define TICKFORGE_COMMANDS_STATUS_PENDING_SHIFT          1u
+#define TICKFORGE_COMMANDS_STATUS_PENDING_MASK           0x00000002u  /* A command is waiting for its destination. */
+#define TICKFORGE_COMMANDS_COMMANDS                      0x00000850u  /* RO: Command beats taken. */
+#define TICKFORGE_COMMANDS_COMMANDS_RESET                0x00000000u
+#define TICKFORGE_COMMANDS_ORDERS                        0x00000854u  /* RO: Manual orders passed to the risk checks. */
+#define TICKFORGE_COMMANDS_ORDERS_RESET                  0x00000000u
+#define TICKFORGE_COMMANDS_CANCELS                       0x00000858u  /* RO: Cancel Orders passed to order entry (single and mass cancel). */
+#define TICKFORGE_COMMANDS_CANCELS_RESET                 0x00000000u
+#define TICKFORGE_COMMANDS_MASS_CANCELS                  0x0000085Cu  /* RO: Mass cancels walked. */
+#define TICKFORGE_COMMANDS_MASS_CANCELS_RESET            0x00000000u
+#define TICKFORGE_COMMANDS_KILLS                         0x00000860u  /* RO: Kill commands. */
+#define TICKFORGE_COMMANDS_KILLS_RESET                   0x00000000u
+#define TICKFORGE_COMMANDS_MALFORMED                     0x00000864u  /* RO: Commands dropped: unknown kind, keep not all ones, or an order for a slot without trading state. */
+#define TICKFORGE_COMMANDS_MALFORMED_RESET               0x00000000u
+#define TICKFORGE_COMMANDS_CANCEL_NOT_OPEN               0x00000868u  /* RO: Cancels dropped: the UserRefNum is not an open order. */
+#define TICKFORGE_COMMANDS_CANCEL_NOT_OPEN_RESET         0x00000000u
+#define TICKFORGE_COMMANDS_CANCEL_NO_SESSION             0x0000086Cu  /* RO: Cancels dropped: the order-entry session is not the card's. */
+#define TICKFORGE_COMMANDS_CANCEL_NO_SESSION_RESET       0x00000000u
 
 #endif /* TICKFORGE_REGS_H */
