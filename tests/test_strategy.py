@@ -211,21 +211,25 @@ def test_a_manual_order_is_proposed_between_frames_with_the_stocks_last_top():
                 _record(ctx, dut, 2, record)
             ctx.set(dut.update_end.valid, verdict is not None)
             ctx.set(dut.update_end.payload.commit, bool(verdict))
-            offered = cycle >= 4 and not seen
+            offered = cycle >= 4 and not taken
             ctx.set(dut.host_order.valid, offered)
             payload = dut.host_order.payload
             for name, value in (("slot", 2), ("sell", 1), ("price", 100_100),
                                 ("shares", 300), ("tag", 0x77)):
                 ctx.set(getattr(payload, name), value)
+            if offered and ctx.get(dut.host_order.ready):
+                taken.append(cycle)
             if ctx.get(dut.intents.valid):
                 group = ctx.get(dut.intents.payload)
                 seen.append((cycle, group))
             await ctx.tick()
 
+    taken = []
     sim = Simulator(dut)
     sim.add_clock(1e-8)
     sim.add_testbench(bench)
     sim.run()
+    assert taken == [7]
     [(cycle, group)] = seen
     # offered at 4: S2 holds the record of 3, the frame stays open until the verdict of
     # 5 is through S1 (S2 sees it at 6); the first free S2 cycle is 7, the group is out

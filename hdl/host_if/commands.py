@@ -37,6 +37,7 @@ from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.book.layouts import PRICE_BITS, SHARES_BITS
+from hdl.counters import counter_bank
 from hdl.host_if.csr_bank import block_signature
 from hdl.host_if.events import C2H_LAYOUT, RECORD_BITS
 from hdl.host_if.regs import Access, BitField, Block, Register
@@ -146,13 +147,7 @@ class CommandStream(wiring.Component):
         m = self._m = Module()
         regs, table = self.regs, self.order_table
         index_bits = (table - 1).bit_length()
-        counters = {name: Signal(32, name=f"count_{name}") for name in COMMAND_COUNTERS}
-        for name, counter in counters.items():
-            m.d.comb += getattr(regs, name).eq(counter)
-
-        def count(name, condition):
-            with m.If(condition):
-                m.d.sync += counters[name].eq(counters[name] + 1)
+        count = counter_bank(m, regs, COMMAND_COUNTERS)
 
         # ------------------------------------------------------------- the held command
         held = Signal()

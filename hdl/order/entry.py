@@ -38,6 +38,7 @@ from amaranth import Array, C, Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
+from hdl.counters import counter_bank
 from hdl.feed.layouts import FRAME_END_LAYOUT, rx_beat_layout
 from hdl.host_if.csr_bank import block_signature
 from hdl.order.checksum import constant_sum, ones_sum, word_terms
@@ -167,12 +168,7 @@ class OrderEntry(wiring.Component):
         full_keep = (1 << _LANES) - 1
         m.submodules.queue = queue = OrderQueue(self.params.queue_depth)
 
-        counters = {name: Signal(32, name=f"count_{name}") for name in COUNTER_NAMES}
-        for name, counter in counters.items():
-            m.d.comb += getattr(regs, name).eq(counter)
-
-        def count(name, amount):
-            m.d.sync += counters[name].eq(counters[name] + amount)
+        count = counter_bank(m, regs, COUNTER_NAMES)
 
         flight = Signal(FLIGHT_LAYOUT)
         static = register_fields(regs)

@@ -44,6 +44,7 @@ from amaranth.lib.wiring import In, Out
 
 from hdl.book.layouts import PRICE_BITS, SHARES_BITS, SIM_PARAMS, BookParams, update_layout
 from hdl.book.subscriptions import ticker_from_words
+from hdl.counters import counter_bank
 from hdl.feed.layouts import FRAME_END_LAYOUT
 from hdl.host_if.csr_bank import block_signature
 from hdl.speculative import SpeculativeArray
@@ -145,13 +146,7 @@ class Strategy(wiring.Component):
         m = Module()
         p, regs, now = self.params, self.regs, self.now
         n = p.trade_slots
-        counters = {name: Signal(32, name=f"count_{name}") for name in STRATEGY_COUNTERS}
-        for name, counter in counters.items():
-            m.d.comb += getattr(regs, name).eq(counter)
-
-        def count(name, condition):
-            with m.If(condition):
-                m.d.sync += counters[name].eq(counters[name] + 1)
+        count = counter_bank(m, regs, STRATEGY_COUNTERS)
 
         # ------------------------------------------------------------- configuration
         takes = Array(Signal(_TAKE_CONFIG, name=f"take_{i}") for i in range(n))
