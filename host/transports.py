@@ -95,17 +95,23 @@ class HarnessTransport:
 
         self.session.queue("h2c", h2c_beats(bytes(data)))
 
+    def run_rows(self, rows) -> None:
+        """Harness rows (market data and order-entry beats) through the card; the
+        ``c2h`` records they produce are kept for :meth:`read_stream`."""
+        from hdl.host_if.events import RECORD_BITS
+
+        records = self.session.run(rows).get("c2h")
+        if records is not None and len(records):
+            import numpy as np
+
+            data = np.ascontiguousarray(records.words[:, :RECORD_BITS // 32], "<u4")
+            self._c2h += data.tobytes()
+
     def read_stream(self, size: int) -> bytes:
         import numpy as np
 
-        from hdl.host_if.events import RECORD_BITS
-
         if not self._c2h:
-            idle = np.zeros((self.step, self.session.ports.row_words), np.uint32)
-            records = self.session.run(idle).get("c2h")
-            if records is not None and len(records):
-                data = np.ascontiguousarray(records.words[:, :RECORD_BITS // 32], "<u4")
-                self._c2h = data.tobytes()
+            self.run_rows(np.zeros((self.step, self.session.ports.row_words), np.uint32))
         chunk, self._c2h = self._c2h[:size], self._c2h[size:]
         return chunk
 

@@ -161,3 +161,14 @@ def test_the_hosts_fills_from_the_event_stream_are_the_exchanges(run):
         sorted((f.user_ref_num, f.shares, f.price, f.match_number)
                for f in result.exchange.fills)
     assert len(fills) > 10
+
+
+def test_the_reason_counters_count_the_rejected_legs_reasons(run):
+    """``risk.reason_*`` over the whole run (the day's own triggers and the manual
+    orders) equals the reason bits of every leg of every rejection record."""
+    result, *_ = run
+    rejects = result.fields("rejects")
+    for reason in Reason:
+        bits = sum(int(value) >> reason & 1 for leg in (0, 1)
+                   for value in rejects[f"reasons_{leg}"])
+        assert result.registers[f"risk.reason_{reason.name.lower()}"] == bits, reason.name

@@ -322,7 +322,10 @@ class RiskGate(wiring.Component):
             m.d.sync += counters["accepted_legs"].eq(counters["accepted_legs"] + legs_used)
         with m.If(valid & ~accept):
             m.d.sync += counters["rejected_legs"].eq(counters["rejected_legs"] + legs_used)
-        for reason in Reason:
-            name = f"reason_{reason.name.lower()}"
-            m.d.sync += counters[name].eq(counters[name] + final[0][reason] + final[1][reason])
+        # only decided groups count: the reasons are computed every cycle, group or not
+        with m.If(valid):
+            for reason in Reason:
+                name = f"reason_{reason.name.lower()}"
+                m.d.sync += counters[name].eq(counters[name] + final[0][reason] +
+                                              final[1][reason])
         return m
