@@ -14,6 +14,7 @@ from cocotb.clock import Clock
 from cocotb.task import bridge
 from cocotb.triggers import ClockCycles
 
+from hdl.book.layouts import BookParams
 from hdl.top import TickToTrade
 from host.card import Card
 from host.config import load_config
@@ -34,7 +35,7 @@ async def the_host_scenario_through_cocotb(dut):
     await ClockCycles(dut.clk, 4)
     dut.rst.value = 0
     await ClockCycles(dut.clk, 1)
-    ports = harness_ports(TickToTrade())
+    ports = harness_ports(TickToTrade(BookParams(**env["params"])))
     transport = CocotbTransport(dut, ports)
     day = read_day(env["day"])
     config = load_config(env["config"])
