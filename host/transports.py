@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
 from host.errors import EXIT_NOT_FOUND, UserError
 
 __all__ = ["XdmaTransport", "HarnessTransport"]
@@ -102,14 +104,10 @@ class HarnessTransport:
 
         records = self.session.run(rows).get("c2h")
         if records is not None and len(records):
-            import numpy as np
-
             data = np.ascontiguousarray(records.words[:, :RECORD_BITS // 32], "<u4")
             self._c2h += data.tobytes()
 
     def read_stream(self, size: int) -> bytes:
-        import numpy as np
-
         if not self._c2h:
             self.run_rows(np.zeros((self.step, self.session.ports.row_words), np.uint32))
         chunk, self._c2h = self._c2h[:size], self._c2h[size:]

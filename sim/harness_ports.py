@@ -61,11 +61,7 @@ class HarnessPorts:
 
     def queued_index(self, name: str) -> int:
         """Position of queued input ``name`` (the serve mode's queue number)."""
-        for index, port in enumerate(self.queued):
-            if port.name == name:
-                return index
-        raise KeyError(f"the top has no queued input {name!r}; it has "
-                       f"{[p.name for p in self.queued]}")
+        return _position(self.queued, name, "queued input")
 
     @property
     def input(self) -> StreamPort:
@@ -79,11 +75,7 @@ class HarnessPorts:
 
     def kind(self, name: str) -> int:
         """Kind number of output stream ``name``."""
-        for index, port in enumerate(self.outputs):
-            if port.name == name:
-                return index
-        raise KeyError(f"the top has no output stream {name!r}; it has "
-                       f"{[p.name for p in self.outputs]}")
+        return _position(self.outputs, name, "output stream")
 
     @property
     def layouts(self) -> dict[str, object]:
@@ -106,6 +98,13 @@ class HarnessPorts:
             f"#define TB_HAS_AXIL {int(self.axil)}",
             "",
         ])
+
+
+def _position(ports, name: str, what: str) -> int:
+    for index, port in enumerate(ports):
+        if port.name == name:
+            return index
+    raise KeyError(f"the top has no {what} {name!r}; it has {[p.name for p in ports]}")
 
 
 def _stream_port(name: str, member) -> StreamPort | None:

@@ -24,7 +24,7 @@ from sim.replay import day_rows, replay_day
 
 pytestmark = pytest.mark.slow
 
-_TAGS = {"buy": 0x1001, "mass": 0x1002, "sell": 0x1003, "dead": 0x1004, "bad": 0x1005,
+_TAGS = {"buy": 0x1001, "mass": 0x1002, "sell": 0x1003, "dead": 0x1004,
          "kill": 0x1006, "after_kill": 0x1007, "too_big": 0x1008}
 
 

@@ -136,15 +136,15 @@ class CommandStream(wiring.Component):
             "regs": In(block_signature(COMMANDS_BLOCK)),
         })
 
-    def _open(self, ref):
+    def _open(self, m: Module, ref):
         """``ref`` is among the last ``order_table`` sent and its entry is busy."""
         age = Signal(32)
-        self._m.d.comb += age.eq(self.next_ref - 1 - ref)
+        m.d.comb += age.eq(self.next_ref - 1 - ref)
         return (age < self.order_table) & self.busy.bit_select(
             ref[:(self.order_table - 1).bit_length()], 1)
 
     def elaborate(self, platform):
-        m = self._m = Module()
+        m = Module()
         regs, table = self.regs, self.order_table
         index_bits = (table - 1).bit_length()
         count = counter_bank(m, regs, COMMAND_COUNTERS)
@@ -188,7 +188,7 @@ class CommandStream(wiring.Component):
         is_cancel = ok & (kind == CommandKind.CANCEL) & ~walking
         is_mass = ok & (kind == CommandKind.MASS_CANCEL) & ~walking
         is_kill = ok & (kind == CommandKind.KILL)
-        cancel_open = self._open(command.user_ref_num)
+        cancel_open = self._open(m, command.user_ref_num)
         cancel_go = is_cancel & cancel_open & self.session_active
 
         order = self.host_order.payload
