@@ -97,14 +97,15 @@ class Card:
         return f"tickforge_{self.name}_top"
 
 
-#: Alveo U55C (xcu55c, 1.3 M LUTs, 2,016 BRAM36, 960 URAM). Capacities: 64 stocks of 64
-#: levels a side (the book's sides are one combinational pass, so depth costs timing, not
-#: just memory), 16,384 orders, 16 traded stocks and a 1,024-entry open-order table. Not yet
-#: placed by Vivado: a first guess between the ECP5 build and the simulation capacities.
+#: Alveo U55C (xcu55c, 1.3 M LUTs, 2,016 BRAM36, 960 URAM). Capacities: 64 stocks with the
+#: simulation's depth (64 pages of 24 levels a side: 8,192 page rows of 1,920 bits, about
+#: 15.7 Mbit, a block-RAM or UltraRAM job), 16,384 orders, 16 traded stocks and a
+#: 1,024-entry open-order table. Not yet placed by Vivado: a first guess between the ECP5
+#: build and the simulation capacities.
 U55C = Card(
     name="u55c", part="xcu55c-fsvh2892-2L-e", xdc="constraints/u55c.xdc",
-    book=BookParams(slots=64, levels=64, top=10, order_sets_log2=12, order_ways=4,
-                    undo_depth=256),
+    book=BookParams(slots=64, pages=64, page_levels=24, top=10, order_sets_log2=12,
+                    order_ways=4, undo_depth=256),
     trade=TradeParams(trade_slots=16, pairs=4, queue_depth=8, order_table=1024),
     pcie_block="PCIE4C_X1Y1", pcie_quad="GTY_Quad_227", pcie_lanes=16, pcie_refclk_mhz=100.0,
     qsfp_quad="Quad_X0Y6", qsfp_lanes=("X0Y24", "X0Y25"), qsfp_refclk_mhz=161.1328125,
