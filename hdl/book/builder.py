@@ -270,8 +270,10 @@ class BookBuilder(wiring.Component):
                          subs.locate_write.data.valid.eq(1),
                          subs.locate_write.data.slot.eq(a1.r_slot),
                          subs.locate_write.en.eq(1)]
-            m.d.sync += [subs.mapped.bit_select(a1.r_slot, 1).eq(1),
-                         subs.slot_locate[a1.r_slot].eq(a1.meta.locate)]
+            m.d.comb += [subs.slot_locate_write.addr.eq(a1.r_slot),
+                         subs.slot_locate_write.data.eq(a1.meta.locate),
+                         subs.slot_locate_write.en.eq(1)]
+            m.d.sync += subs.mapped.bit_select(a1.r_slot, 1).eq(1)
             alog_push({"is_halt": 0, "locate": a1.meta.locate, "slot": a1.r_slot, "old": 0})
         with m.If(event_in_a1 & mapped_now & a1.is_h):
             m.d.sync += subs.halted.bit_select(slot, 1).eq(a1.halt)

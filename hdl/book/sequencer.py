@@ -103,7 +103,9 @@ def _command(m, p, phase, command, cmd_slot, cmd_ticker, cmd_locate, subs, injec
              mode, command_pending, hold):
     locate_write = subs.locate_write
     mapped = subs.mapped.bit_select(cmd_slot, 1)
-    old_locate = subs.slot_locate[cmd_slot]
+    read = subs.slot_locate_reads[0]
+    m.d.comb += read.addr.eq(cmd_slot)       # latched before COMMAND mode: read in time
+    old_locate = read.data
     injecting = (phase == 2) | (phase == 4)
     # A reset's two injections wait for A0 (a refill may be of this very slot).
     with m.If(~(injecting & hold)):
@@ -111,8 +113,8 @@ def _command(m, p, phase, command, cmd_slot, cmd_ticker, cmd_locate, subs, injec
         with m.Switch(phase):
             with m.Case(0):
                 with m.If(command.subscribe):
-                    m.d.sync += [subs.tickers[cmd_slot].eq(cmd_ticker),
-                                 subs.subscribed.bit_select(cmd_slot, 1).eq(1)]
+                    subs.write_ticker(m, cmd_slot, cmd_ticker)
+                    m.d.sync += subs.subscribed.bit_select(cmd_slot, 1).eq(1)
                 with m.If(command.unsubscribe):
                     m.d.sync += subs.subscribed.bit_select(cmd_slot, 1).eq(0)
                 moving = command.set_locate & (old_locate != cmd_locate)
@@ -125,8 +127,10 @@ def _command(m, p, phase, command, cmd_slot, cmd_ticker, cmd_locate, subs, injec
                     m.d.comb += [locate_write.addr.eq(cmd_locate),
                                  locate_write.data.valid.eq(1),
                                  locate_write.data.slot.eq(cmd_slot), locate_write.en.eq(1)]
-                    m.d.sync += [subs.mapped.bit_select(cmd_slot, 1).eq(1),
-                                 subs.slot_locate[cmd_slot].eq(cmd_locate)]
+                    m.d.comb += [subs.slot_locate_write.addr.eq(cmd_slot),
+                                 subs.slot_locate_write.data.eq(cmd_locate),
+                                 subs.slot_locate_write.en.eq(1)]
+                    m.d.sync += subs.mapped.bit_select(cmd_slot, 1).eq(1)
             with m.Case(2, 4):
                 with m.If(command.reset_book):
                     m.d.comb += [inject.eq(1), injection.kind.eq(OpKind.RESET),
@@ -145,5 +149,6 @@ def slot_status(m, p, regs, subs, invalid, command_pending):
         status.invalid.eq(invalid.bit_select(index, 1)),
         status.halted.eq(subs.halted.bit_select(index, 1)),
         status.busy.eq(command_pending),
-        status.locate.eq(subs.slot_locate[index]),
+        subs.slot_locate_reads[1].addr.eq(index),
+        status.locate.eq(subs.slot_locate_reads[1].data),     # a cycle after sub_slot
     ]

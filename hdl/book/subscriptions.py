@@ -9,7 +9,10 @@ discarded.
 Every slot's ticker is held in registers and compared with an R message's ticker at once
 (one comparator per slot: R messages are few, but come back to back at the start of the
 day, so a search over several cycles would fall behind). A slot that already has a locate
-ignores later R messages for its ticker until it is unsubscribed.
+ignores later R messages for its ticker until it is unsubscribed. The locate each slot is
+mapped from lives in a small memory, not in registers: written from two places (R
+learning, host commands), a register array became a copy of all the control logic per
+slot.
 """
 
 from __future__ import annotations
@@ -37,9 +40,15 @@ class Subscriptions:
 
     Attributes
     ----------
-    tickers, subscribed, mapped, slot_locate, halted : Array / Signal
+    tickers, subscribed, mapped, halted : Array / Signal
         Per slot: the ticker (event ``stock`` byte order), a ticker is set, a locate maps to
-        the slot, that locate, the last H said anything but ``T``.
+        the slot, the last H said anything but ``T``. Write tickers with
+        :meth:`write_ticker`.
+    slot_locate_write : WritePort
+        The locate a slot is mapped from (R learning and host commands, never in the same
+        cycle).
+    slot_locate_reads : (ReadPort, ReadPort)
+        Sync reads of it, for the host command and for ``slot_status``.
     locate_read : ReadPort
         Sync read of the locate memory (``data.valid``, ``data.slot``), transparent for
         :attr:`locate_write`.
@@ -53,13 +62,26 @@ class Subscriptions:
         self.tickers = Array(Signal(64, name=f"ticker_{i}") for i in range(slots))
         self.subscribed = Signal(slots)
         self.mapped = Signal(slots)
-        self.slot_locate = Array(Signal(LOCATE_BITS, name=f"slot_locate_{i}")
-                                 for i in range(slots))
         self.halted = Signal(slots)
+        m.submodules.slot_locates = slot_locates = Memory(shape=LOCATE_BITS, depth=slots,
+                                                          init=[])
+        self.slot_locate_write = slot_locates.write_port()
+        self.slot_locate_reads = (slot_locates.read_port(), slot_locates.read_port())
+        self._ticker_enable = Signal()
+        self._ticker_slot = Signal(params.slot_bits)
+        self._ticker_value = Signal(64)
+        for i in range(slots):
+            with m.If(self._ticker_enable & (self._ticker_slot == i)):
+                m.d.sync += self.tickers[i].eq(self._ticker_value)
         m.submodules.locates = memory = Memory(shape=self.entry_layout,
                                                depth=1 << LOCATE_BITS, init=[])
         self.locate_write = memory.write_port()
         self.locate_read = memory.read_port(transparent_for=(self.locate_write,))
+
+    def write_ticker(self, m, slot, ticker) -> None:
+        """Set ``slot``'s ticker at the end of this cycle (call under the condition)."""
+        m.d.comb += [self._ticker_enable.eq(1), self._ticker_slot.eq(slot),
+                     self._ticker_value.eq(ticker)]
 
     def match(self, m, stock, params: BookParams):
         """``(found, slot)``: the subscribed slot whose ticker is ``stock`` (combinational)."""
