@@ -82,6 +82,16 @@ class Card:
         return {path: value for path, value in self.registers().items()
                 if self.regs.map.register(path).access == "ro"}
 
+    def trade_params(self):
+        """The trading capacities the card reports (what a configuration must fit);
+        capacities the registers do not report keep the simulation card's values."""
+        from dataclasses import replace
+
+        from hdl.strategy.layouts import SIM_TRADE
+
+        return replace(SIM_TRADE, trade_slots=self.regs.read("strategy.cap_trade_slots"),
+                       pairs=self.regs.read("strategy.cap_pairs"))
+
     # --------------------------------------------------------------- state
     def status(self) -> dict[str, object]:
         f = self.regs.read_field

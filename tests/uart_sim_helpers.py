@@ -39,13 +39,16 @@ class LineMonitor:
         self.pin, self.divisor = pin, divisor
         self.received = bytearray()
         self.framing_errors = 0
+        self.pin_idle = True                 # between bytes
 
     async def run(self, ctx) -> None:
         while True:
             # A plain loop rather than ``until``: the simulator closes this testbench
             # mid-wait when the test ends, which ``until`` reports as an error.
+            self.pin_idle = True
             while ctx.get(self.pin):
                 await ctx.tick()
+            self.pin_idle = False
             # The middle of the start bit, then one sample per bit time.
             await ctx.tick().repeat(self.divisor // 2)
             assert ctx.get(self.pin) == 0, "start bit shorter than half a bit"
@@ -84,3 +87,54 @@ def simulate(testbench, divisor: int = DIVISOR):
 
     sim.add_testbench(bench)
     sim.run()
+
+
+class SimulatedBridge:
+    """The gateware bridge (:class:`UartSystemTop`) as a ``respond(bytes) -> bytes`` for
+    :class:`sim.uart_bridge_model.PtyBridge`: each call drives the bytes onto ``rx`` bit by
+    bit, runs the simulation until the line has been quiet long enough for any response to
+    be complete, and returns the bytes decoded off ``tx``."""
+
+    PERIOD = 1e-6
+
+    def __init__(self, divisor: int = DIVISOR):
+        self.divisor = divisor
+        self.dut = UartSystemTop(divisor)
+        self.monitor = LineMonitor(self.dut.tx, divisor)
+        self.queue = bytearray()
+        self.sim = Simulator(self.dut)
+        self.sim.add_clock(self.PERIOD)
+        self.sim.add_testbench(self.monitor.run, background=True)
+        self.sim.add_testbench(self._drive, background=True)
+        self.now = 0.0
+
+    async def _drive(self, ctx) -> None:
+        ctx.set(self.dut.rx, 1)
+        while True:
+            if self.queue:
+                byte = self.queue.pop(0)
+                await send(ctx, self.dut.rx, bytes([byte]), self.divisor)
+            else:
+                await ctx.tick()
+
+    def _run(self, cycles: int) -> None:
+        self.now += cycles * self.PERIOD
+        self.sim.run_until(self.now)
+
+    def respond(self, data: bytes) -> bytes:
+        self.queue += data
+        self._run(len(data) * 10 * self.divisor)
+        # The request is in; its access and a whole response (8 bytes) take less than this.
+        while True:
+            seen = len(self.monitor.received)
+            self._run(40 * self.divisor)
+            if len(self.monitor.received) == seen and self.monitor.pin_idle:
+                break
+        out = bytes(self.monitor.received)
+        self.monitor.received.clear()
+        return out
+
+    def idle(self) -> None:
+        from proto.uart_bridge import IDLE_BITS
+
+        self._run((IDLE_BITS + 10) * self.divisor)

@@ -1,0 +1,2 @@
+def collect(*a): return {}
+def render(*a): return ""
