@@ -13,6 +13,12 @@ def _system_regs():
     return SystemTop()
 
 
+def _uart_link():
+    from hdl.host_if.uart_bridge import UartSystemTop
+
+    return UartSystemTop(divisor=217)
+
+
 def _frame_parser():
     from hdl.feed.frame_parser import FrameParser
 
@@ -77,6 +83,8 @@ def _card():
 
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
+    "uart": (_uart_link, "UART register bridge (115200 baud at 25 MHz) with the system "
+             "block behind it: the ECPIX-5's host link"),
     "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "
                      "subscriptions, frame verdict"),
     "mold_itch": (_mold_itch, "feed handler stage 2: MoldUDP64 sequencing, A/B "

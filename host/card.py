@@ -89,8 +89,11 @@ class Card:
 
         from hdl.strategy.layouts import SIM_TRADE
 
-        return replace(SIM_TRADE, trade_slots=self.regs.read("strategy.cap_trade_slots"),
-                       pairs=self.regs.read("strategy.cap_pairs"))
+        slots, pairs = (self.regs.read(f"strategy.cap_{n}") for n in ("trade_slots", "pairs"))
+        try:
+            return replace(SIM_TRADE, trade_slots=slots, pairs=pairs)
+        except ValueError as err:
+            raise DataError(f"the card reports capacities no card has ({err})") from None
 
     # --------------------------------------------------------------- state
     def status(self) -> dict[str, object]:
