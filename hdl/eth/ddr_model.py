@@ -40,7 +40,7 @@ class DdrInputModel(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         fall = f"{self.domain}_fall"
-        m.domains[fall] = ClockDomain(fall, clk_edge="neg", local=True, reset_less=True)
+        m.domains += ClockDomain(fall, clk_edge="neg", local=True, reset_less=True)
         m.d.comb += ClockSignal(fall).eq(ClockSignal(self.domain))
         rise_sample = Signal.like(self.pins)
         fall_sample = Signal.like(self.pins)
