@@ -15,6 +15,7 @@ from amaranth import ClockDomain, Elaboratable, Module
 from amaranth.build import Attrs, Clock, Pins, PinsN, Resource, Subsignal
 from amaranth.vendor import LatticeECP5Platform
 
+from hdl.eth.layouts import RX_DOMAIN, TX_DOMAIN
 from hdl.eth.mac import EthMac
 from hdl.eth.rgmii_pins import TX_CLOCK_DOMAIN, RgmiiPins
 
@@ -52,7 +53,8 @@ class _BoardSlice(Elaboratable):
 
     def elaborate(self, platform):
         m = Module()
-        m.domains += [ClockDomain("eth_tx"), ClockDomain(TX_CLOCK_DOMAIN)]
+        m.domains += [ClockDomain(RX_DOMAIN), ClockDomain(TX_DOMAIN),
+                      ClockDomain(TX_CLOCK_DOMAIN)]
         m.submodules.rgmii = rgmii = RgmiiPins(platform.request("eth_rgmii", 0, dir="-"))
         m.submodules.mac = mac = EthMac()
         m.d.comb += [mac.rgmii_rx.eq(rgmii.rx), rgmii.tx.eq(mac.rgmii_tx)]

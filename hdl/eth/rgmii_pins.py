@@ -5,6 +5,8 @@ the ECPIX-5 (``eth_rgmii``: ``rx_clk``, ``rx_ctrl``, ``rx_data`` (4), ``tx_clk``
 ``tx_ctrl``, ``tx_data`` (4), ``rst`` (active low, inverted by the resource), ``mdc``,
 ``mdio``)::
 
+    m.domains += [ClockDomain("eth_rx"), ClockDomain("eth_tx"), ClockDomain("eth_tx90")]
+    # eth_tx, eth_tx90: clocked from the PLL (below); eth_rx: clocked here
     pins = platform.request("eth_rgmii", 0, dir="-")
     m.submodules.rgmii = rgmii = RgmiiPins(pins)
     m.submodules.mac = mac = EthMac()          # or DomainRenamer({"sync": "core"})(...)
@@ -13,7 +15,8 @@ the ECPIX-5 (``eth_rgmii``: ``rx_clk``, ``rx_ctrl``, ``rx_data`` (4), ``tx_clk``
 
 What it builds, with ``amaranth.lib.io`` (``IDDRX1F``/``ODDRX1F`` on ECP5):
 
-- the ``eth_rx`` clock domain, clocked by RX_CLK through an input buffer, its reset
+- the clock of the ``eth_rx`` domain (which the board top defines, as Amaranth wants
+  domains defined above every user): RX_CLK through an input buffer; and its reset,
   ``reset`` synchronised to it (asserted asynchronously, released on an RX_CLK edge);
 - RXD and RX_CTL through ``io.DDRBuffer`` inputs in ``eth_rx`` (``rx``);
 - TXD and TX_CTL through ``io.DDRBuffer`` outputs in ``eth_tx`` (``tx``);
@@ -42,7 +45,7 @@ half at the receiver; ODDRX1F/IDDRX1F change and sample data on the clock's edge
 
 from __future__ import annotations
 
-from amaranth import ClockDomain, Module
+from amaranth import ClockSignal, Module
 from amaranth.lib import io, wiring
 from amaranth.lib.cdc import ResetSynchronizer
 from amaranth.lib.wiring import In, Out
@@ -80,10 +83,8 @@ class RgmiiPins(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         pins = self.pins
-        rx_domain = ClockDomain(RX_DOMAIN)
-        m.domains += rx_domain
         m.submodules.rx_clk = rx_clk = io.Buffer("i", pins.rx_clk)
-        m.d.comb += rx_domain.clk.eq(rx_clk.i)
+        m.d.comb += ClockSignal(RX_DOMAIN).eq(rx_clk.i)
         m.submodules.rx_reset = ResetSynchronizer(self.reset, domain=RX_DOMAIN)
 
         m.submodules.rxd = rxd = io.DDRBuffer("i", pins.rx_data, i_domain=RX_DOMAIN)
