@@ -58,6 +58,7 @@ bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book
 	$(BIN)/python bench/fmax.py risk
 	$(BIN)/python bench/fmax.py order_entry
 	$(BIN)/python bench/fmax.py response
+	$(BIN)/python bench/fmax.py eth_mac
 
 lint: $(VENV)/.test ## ruff
 	$(BIN)/ruff check hdl host sim proto tests bench

@@ -118,7 +118,7 @@ def test_a_core_too_slow_for_the_line_gets_cut_or_dropped_frames_never_merged():
 
 class _TxPath(wiring.Component):
     def __init__(self, store_and_forward: bool):
-        self.crossing = TxCrossing(64, store_and_forward)
+        self.crossing = TxCrossing(65, store_and_forward)
         self.mac = MacTx()
         super().__init__({"tx": self.crossing.signature.members["tx"],
                           **{k: v for k, v in self.mac.signature.members.items()

@@ -70,7 +70,8 @@ class EthMac(wiring.Component):
     block_name : str
         Name of the register block (``eth``).
     rx_depth, tx_depth : int
-        Beats in the receive and transmit FIFOs.
+        Beats in the receive and transmit FIFOs (see :class:`RxCrossing` and
+        :class:`TxCrossing`: store-and-forward wants ``tx_depth=257``).
     store_and_forward : bool
         Start a transmit frame only when it is whole in the FIFO (see
         :func:`cut_through_safe`).
@@ -91,7 +92,7 @@ class EthMac(wiring.Component):
         The counters.
     """
 
-    def __init__(self, block_name: str = "eth", rx_depth: int = 16, tx_depth: int = 256,
+    def __init__(self, block_name: str = "eth", rx_depth: int = 16, tx_depth: int = 33,
                  store_and_forward: bool = False, max_frame: int = MAX_TAGGED_FRAME):
         self.block = eth_block(block_name)
         self.rx_crossing = RxCrossing(rx_depth)

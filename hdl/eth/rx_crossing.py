@@ -18,9 +18,9 @@ kept free for a frame in progress: a beat that is not its frame's last is writte
 while at least two entries are free. When only one is, that beat is written as the frame's
 last, with the error flag, and the rest of the frame is dropped (the core discards a frame
 ending in error). A frame whose first beat finds no room is dropped whole. Either counts
-one ``overflow``. The FIFO's write-side level lags a write by one cycle, which the free
-count makes up for; the MAC's bytes come at most one a cycle, so two beat writes are at
-least two cycles apart.
+one ``overflow``. The free entries are worked out a cycle ahead from the FIFO's write-side
+level (which lags a write by a cycle) plus the writes it does not count yet, so they are
+never overestimated.
 """
 
 from __future__ import annotations
@@ -83,22 +83,29 @@ class RxCrossing(wiring.Component):
         open_ = Signal()                    # this frame has beats in the FIFO, not its last
         dropping = Signal()                 # the rest of this frame is thrown away
         wrote = Signal()                    # a write in the previous cycle (w_level lags it)
+        write = Signal()
+        # Room for one and for two more beats, worked out a cycle ahead (off the path from
+        # the FIFO's level to its write enable): w_level counts the writes until two cycles
+        # back; the previous cycle's and this cycle's writes are added.
+        room1, room2 = Signal(), Signal()
+        used = Signal(range(self.depth + 2))
+        m.d.comb += used.eq(fifo.w_level + wrote)
+        # this cycle's write only selects between two compares already made
+        sync += [room1.eq(Mux(write, used <= self.depth - 2, used <= self.depth - 1)),
+                 room2.eq(Mux(write, used <= self.depth - 3, used <= self.depth - 2))]
 
-        free = Signal(range(self.depth + 1))
-        m.d.comb += free.eq(self.depth - fifo.w_level - wrote)
         beat = FIFO_BEAT(fifo.w_data)
         m.d.comb += [beat.data.eq(held), beat.keep.eq((1 << count) - 1)]
-        write = Signal()
         m.d.comb += fifo.w_en.eq(write)
         sync += [wrote.eq(write), self.overflow.eq(0)]
 
         byte_in, end_in = self.bytes.valid & ~dropping, self.end.valid
         full_beat = byte_in & (count == LANES)     # a full beat that is not the last
         with m.If(full_beat):
-            with m.If(free >= 2):
+            with m.If(room2):
                 m.d.comb += write.eq(1)
                 sync += open_.eq(1)
-            with m.Elif(open_ & (free >= 1)):
+            with m.Elif(open_ & room1):
                 m.d.comb += [write.eq(1), beat.last.eq(1), beat.error.eq(1)]
                 sync += [open_.eq(0), dropping.eq(1), self.overflow.eq(1)]
             with m.Else():
@@ -113,7 +120,7 @@ class RxCrossing(wiring.Component):
         with m.If(end_in):
             sync += [count.eq(0), open_.eq(0), dropping.eq(0)]
             with m.If(~dropping & (count != 0)):
-                with m.If(free >= 1):
+                with m.If(room1):
                     m.d.comb += [write.eq(1), beat.last.eq(1),
                                  beat.error.eq(self.end.payload.error)]
                 with m.Else():

@@ -16,8 +16,8 @@ The core writes a beat whenever the FIFO has room (``ready``); the MAC reads bea
   That count and the FIFO's own write pointer are synchronised separately and can disagree
   by a cycle of ``eth_tx``, but the preamble gives the MAC eight cycles before it needs the
   first beat's bytes, so the frame's beats are all readable in time. A frame longer than
-  the FIFO is started once the FIFO is almost full, cut-through from there (the default
-  depth, 256 beats, holds the longest frame, 1,518 bytes).
+  the FIFO is started once the FIFO is almost full, cut-through from there (a depth of 257
+  beats holds the longest frame, 1,518 bytes).
 
 Either way an underrun is not silent: :class:`hdl.eth.mac_tx.MacTx` ends the frame with
 TX_ER and counts it.
@@ -28,7 +28,7 @@ from __future__ import annotations
 from amaranth import Cat, Module, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.cdc import FFSynchronizer
-from amaranth.lib.fifo import AsyncFIFO
+from amaranth.lib.fifo import AsyncFIFOBuffered
 from amaranth.lib.wiring import In, Out
 
 from hdl.eth.layouts import FIFO_BEAT, LANES, TX_DOMAIN
@@ -56,7 +56,9 @@ class TxCrossing(wiring.Component):
     Parameters
     ----------
     depth : int
-        FIFO entries (a power of two).
+        FIFO entries (a power of two plus one: ``AsyncFIFOBuffered``'s output register is
+        one of them). Cut-through needs only a few (the default, 33, keeps the FIFO in
+        LUT RAM); store-and-forward needs the longest frame, 190 beats: 257.
     store_and_forward : bool
         Offer a frame only once it is whole in the FIFO (see the module docstring).
 
@@ -69,10 +71,11 @@ class TxCrossing(wiring.Component):
         To :class:`hdl.eth.mac_tx.MacTx`, in ``eth_tx``.
     """
 
-    def __init__(self, depth: int = 256, store_and_forward: bool = False):
-        if depth < 4 or depth & (depth - 1):
+    def __init__(self, depth: int = 33, store_and_forward: bool = False):
+        if depth < 5 or (depth - 1) & (depth - 2):
             self._MustUse__silence = True
-            raise ValueError(f"TxCrossing depth must be a power of two >= 4, not {depth}")
+            raise ValueError(f"TxCrossing depth must be a power of two plus one >= 5, "
+                             f"not {depth}")
         self.depth = depth
         self.store_and_forward = store_and_forward
         super().__init__({
@@ -82,8 +85,11 @@ class TxCrossing(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.fifo = fifo = AsyncFIFO(width=FIFO_BEAT.size, depth=self.depth,
-                                             r_domain=TX_DOMAIN, w_domain="sync")
+        # Buffered: the beat the MAC reads comes from flip-flops, not a block RAM's slow
+        # output, since the MAC's byte mux and CRC follow it in the same 8 ns.
+        m.submodules.fifo = fifo = AsyncFIFOBuffered(width=FIFO_BEAT.size, depth=self.depth,
+                                                     r_domain=TX_DOMAIN, w_domain="sync",
+                                                     exact_depth=True)
         written = FIFO_BEAT(fifo.w_data)
         m.d.comb += [
             written.data.eq(self.tx.payload.data), written.keep.eq(self.tx.payload.keep),
@@ -106,7 +112,7 @@ class TxCrossing(wiring.Component):
             return m
 
         # Frames completed in sync, Gray coded, and frames started in eth_tx.
-        bits = self.depth.bit_length() + 1
+        bits = self.depth.bit_length() + 1     # more than the frames the FIFO can hold
         done, done_gray = Signal(bits), Signal(bits)
         done_next = Signal(bits)
         m.d.comb += done_next.eq(done + (self.tx.valid & self.tx.ready & self.tx.payload.last))
