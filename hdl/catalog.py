@@ -73,6 +73,12 @@ def _eth_mac():
     return EthMac()
 
 
+def _eth_mac_store_and_forward():
+    from hdl.eth.mac import EthMac
+
+    return EthMac(tx_depth=257, store_and_forward=True)
+
+
 def _eth_rx():
     from hdl.eth.mac_rx import MacRx
 
@@ -112,6 +118,8 @@ COMPONENTS = {
                  "scan, open-order table, ledger (hdl.strategy.layouts.ECP5_TRADE)"),
     "eth_mac": (_eth_mac, "gigabit Ethernet MAC: RGMII byte times, framing, FCS, the clock "
                 "crossings to the core's 64-bit beats, counters (three clock domains)"),
+    "eth_mac_saf": (_eth_mac_store_and_forward, "the MAC with a store-and-forward transmit "
+                    "FIFO of 257 beats (block RAM), for a core clock below 16 MHz"),
     "eth_rx": (_eth_rx, "MAC receive: preamble, FCS check and strip, frame verdict (eth_rx)"),
     "eth_tx": (_eth_tx, "MAC transmit: preamble, padding, FCS, abort, gap (eth_tx)"),
     "order_entry": (_order_entry, "order entry: OUCH Enter Order frames over SoupBinTCP/TCP/"

@@ -119,9 +119,13 @@ class TxCrossing(wiring.Component):
         m.d.sync += [done.eq(done_next), done_gray.eq(gray_encode(done_next))]
         done_seen_gray = Signal(bits)
         m.submodules.done_cdc = FFSynchronizer(done_gray, done_seen_gray, o_domain=TX_DOMAIN)
-        started = Signal(bits)
-        with m.If(fifo.r_en & ~mid_frame):
-            m.d[TX_DOMAIN] += started.eq(started + 1)
-        m.d.comb += may_start.eq((gray_decode(done_seen_gray) != started) |
-                                 (fifo.r_level >= self.depth - 1))
+        started, started_next = Signal(bits), Signal(bits)
+        m.d.comb += started_next.eq(started + (fifo.r_en & ~mid_frame))
+        # Registered, off the path to the FIFO's read enable; computed with this cycle's
+        # start counted, so it is never a frame ahead.
+        m.d[TX_DOMAIN] += [
+            started.eq(started_next),
+            may_start.eq((gray_decode(done_seen_gray) != started_next) |
+                         (fifo.r_level >= self.depth - 1)),
+        ]
         return m
