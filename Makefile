@@ -63,6 +63,7 @@ bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book
 	$(BIN)/python bench/fmax.py risk
 	$(BIN)/python bench/fmax.py order_entry
 	$(BIN)/python bench/fmax.py response
+	$(BIN)/python bench/fmax.py eth_mac
 
 synth: $(VENV)/.board ## place and route a board build (BOARD=ecpix5): Fmax per clock, LUT4/FF/DP16KD/MULT18 per stage
 	$(BIN)/python -m hdl.boards.build $(BOARD)
