@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from hdl.boards import ecpix5
+from hdl.boards import build, ecpix5
 from hdl.boards.ecp5_clocks import core_divider, pll_parameters
 from hdl.book.layouts import BOARD_PARAMS
 from hdl.strategy.layouts import BOARD_TRADE
@@ -37,10 +37,10 @@ def test_core_clock_and_uart_divisor():
         ecpix5.uart_divisor(6.25, 3_000_000)                   # 2.08 cycles a bit
 
 
-def test_board_register_map_is_the_card_plus_the_uart_block():
+def test_board_register_map_is_the_card_plus_the_mac_and_uart_blocks():
     regs = json.loads(BOARD_REGS_JSON.read_text())
     names = [block["name"] for block in regs["blocks"]]
-    assert names[0] == "system" and names[-1] == "uart"
+    assert names[0] == "system" and names[-2:] == ["eth", "uart"]
     constants = {f"{b['name']}.{r['name']}": r["reset"] for b in regs["blocks"]
                  for r in b["registers"] if r["constant"]}
     # 625 MHz / 60 = 10.417 MHz; / 115200 baud = 90.4 cycles a bit
@@ -53,13 +53,17 @@ def test_board_register_map_is_the_card_plus_the_uart_block():
 
 @pytest.mark.slow                     # elaborates the whole card: 20 s or more
 def test_board_top_elaborates_onto_the_ecpix5_pins():
-    plan = ecpix5.platform().prepare(ecpix5.ECPIX5Top(), name="tickforge", emit_src=False)
-    lpf = plan.files["tickforge.lpf"]
+    plan = build.prepare("ecpix5")
+    lpf = build.lpf("ecpix5", plan)
     # FTDI channel B: FPGA rx on R26, tx on R24; the 100 MHz oscillator on K23.
     assert 'LOCATE COMP "uart_0__rx__io" SITE "R26";' in lpf
     assert 'LOCATE COMP "uart_0__tx__io" SITE "R24";' in lpf
     assert 'LOCATE COMP "clk100_0__io" SITE "K23";' in lpf
     assert 'FREQUENCY PORT "clk100_0__io" 100000000.0 HZ;' in lpf
-    assert 'SITE "A12"' in lpf                                  # RGMII TX_CLK is driven
+    # RGMII: TX_CLK on A12 is driven; the PHY's RX_CLK on E11 is a 125 MHz clock.
+    assert 'LOCATE COMP "eth_rgmii_0__tx_clk__io" SITE "A12";' in lpf
+    assert 'LOCATE COMP "eth_rgmii_0__rx_clk__io" SITE "E11";' in lpf
+    assert 'FREQUENCY PORT "eth_rgmii_0__rx_clk__io" 125 MHZ;' in lpf
     rtlil = plan.files["tickforge.il"]
     assert "cell \\EHXPLLL" in rtlil
+    assert rtlil.count("cell \\IDDRX1F") == 5 and rtlil.count("cell \\ODDRX1F") == 6

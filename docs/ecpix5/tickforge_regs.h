@@ -956,31 +956,60 @@
 #define TICKFORGE_COMMANDS_CANCEL_NO_SESSION             0x0000086Cu  /* RO: Cancels dropped: the order-entry session is not the card's. */
 #define TICKFORGE_COMMANDS_CANCEL_NO_SESSION_RESET       0x00000000u
 
+/* Block eth: Gigabit Ethernet MAC (RGMII): frame counters of the receive and transmit sides, counted in the core's clock domain. */
+#define TICKFORGE_ETH_BASE                               0x00000880u
+#define TICKFORGE_ETH_BLOCK_TYPE                         0x454D4143u
+#define TICKFORGE_ETH_BLOCK_VERSION                      1u
+#define TICKFORGE_ETH_TYPE                               0x00000880u  /* RO: Block type identifier. */
+#define TICKFORGE_ETH_TYPE_RESET                         0x454D4143u
+#define TICKFORGE_ETH_VERSION                            0x00000884u  /* RO: Block register-layout version. */
+#define TICKFORGE_ETH_VERSION_RESET                      0x00000001u
+#define TICKFORGE_ETH_NEXT                               0x00000888u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_ETH_NEXT_RESET                         0x000008C0u
+#define TICKFORGE_ETH_RX_FRAMES                          0x0000088Cu  /* RO: Frames received (start-of-frame delimiter seen), good or bad. */
+#define TICKFORGE_ETH_RX_FRAMES_RESET                    0x00000000u
+#define TICKFORGE_ETH_RX_FCS_ERRORS                      0x00000890u  /* RO: Received frames whose FCS did not match. */
+#define TICKFORGE_ETH_RX_FCS_ERRORS_RESET                0x00000000u
+#define TICKFORGE_ETH_RX_PHY_ERRORS                      0x00000894u  /* RO: Received frames during which the PHY raised RX_ER. */
+#define TICKFORGE_ETH_RX_PHY_ERRORS_RESET                0x00000000u
+#define TICKFORGE_ETH_RX_RUNTS                           0x00000898u  /* RO: Received frames shorter than 64 bytes with their FCS. */
+#define TICKFORGE_ETH_RX_RUNTS_RESET                     0x00000000u
+#define TICKFORGE_ETH_RX_OVERSIZE                        0x0000089Cu  /* RO: Received frames longer than the MAC's maximum; cut there, with error. */
+#define TICKFORGE_ETH_RX_OVERSIZE_RESET                  0x00000000u
+#define TICKFORGE_ETH_RX_OVERFLOWS                       0x000008A0u  /* RO: Received frames cut (ended with error) or dropped whole because the FIFO to the core was full. */
+#define TICKFORGE_ETH_RX_OVERFLOWS_RESET                 0x00000000u
+#define TICKFORGE_ETH_TX_FRAMES                          0x000008A4u  /* RO: Frames sent whole, with a good FCS. */
+#define TICKFORGE_ETH_TX_FRAMES_RESET                    0x00000000u
+#define TICKFORGE_ETH_TX_ABORTED                         0x000008A8u  /* RO: Frames the core aborted (error on the last beat): sent with TX_ER and an inverted FCS. */
+#define TICKFORGE_ETH_TX_ABORTED_RESET                   0x00000000u
+#define TICKFORGE_ETH_TX_UNDERRUNS                       0x000008ACu  /* RO: Frames cut with TX_ER because the next beat was not there in time. */
+#define TICKFORGE_ETH_TX_UNDERRUNS_RESET                 0x00000000u
+
 /* Block uart: The UART register bridge's own counters (proto/uart_bridge.py is the framing). */
-#define TICKFORGE_UART_BASE                              0x00000880u
+#define TICKFORGE_UART_BASE                              0x000008C0u
 #define TICKFORGE_UART_BLOCK_TYPE                        0x55415254u
 #define TICKFORGE_UART_BLOCK_VERSION                     1u
-#define TICKFORGE_UART_TYPE                              0x00000880u  /* RO: Block type identifier. */
+#define TICKFORGE_UART_TYPE                              0x000008C0u  /* RO: Block type identifier. */
 #define TICKFORGE_UART_TYPE_RESET                        0x55415254u
-#define TICKFORGE_UART_VERSION                           0x00000884u  /* RO: Block register-layout version. */
+#define TICKFORGE_UART_VERSION                           0x000008C4u  /* RO: Block register-layout version. */
 #define TICKFORGE_UART_VERSION_RESET                     0x00000001u
-#define TICKFORGE_UART_NEXT                              0x00000888u  /* RO: Byte address of the next block header; 0 if last. */
+#define TICKFORGE_UART_NEXT                              0x000008C8u  /* RO: Byte address of the next block header; 0 if last. */
 #define TICKFORGE_UART_NEXT_RESET                        0x00000000u
-#define TICKFORGE_UART_DIVISOR                           0x0000088Cu  /* RO: Clock cycles per bit: the core clock divided by the baud rate. */
+#define TICKFORGE_UART_DIVISOR                           0x000008CCu  /* RO: Clock cycles per bit: the core clock divided by the baud rate. */
 #define TICKFORGE_UART_DIVISOR_RESET                     0x0000005Au
-#define TICKFORGE_UART_REQUESTS                          0x00000890u  /* RO: Requests performed on the bus (reads and writes). */
+#define TICKFORGE_UART_REQUESTS                          0x000008D0u  /* RO: Requests performed on the bus (reads and writes). */
 #define TICKFORGE_UART_REQUESTS_RESET                    0x00000000u
-#define TICKFORGE_UART_BUS_ERRORS                        0x00000894u  /* RO: Requests the bus answered with an error (SLVERR, or DECERR beyond it). */
+#define TICKFORGE_UART_BUS_ERRORS                        0x000008D4u  /* RO: Requests the bus answered with an error (SLVERR, or DECERR beyond it). */
 #define TICKFORGE_UART_BUS_ERRORS_RESET                  0x00000000u
-#define TICKFORGE_UART_BAD_CRC                           0x00000898u  /* RO: Requests refused because their CRC did not match. */
+#define TICKFORGE_UART_BAD_CRC                           0x000008D8u  /* RO: Requests refused because their CRC did not match. */
 #define TICKFORGE_UART_BAD_CRC_RESET                     0x00000000u
-#define TICKFORGE_UART_BAD_OP                            0x0000089Cu  /* RO: Requests refused because their operation byte was unknown. */
+#define TICKFORGE_UART_BAD_OP                            0x000008DCu  /* RO: Requests refused because their operation byte was unknown. */
 #define TICKFORGE_UART_BAD_OP_RESET                      0x00000000u
-#define TICKFORGE_UART_ABANDONED                         0x000008A0u  /* RO: Requests whose bytes stopped for longer than the idle limit. */
+#define TICKFORGE_UART_ABANDONED                         0x000008E0u  /* RO: Requests whose bytes stopped for longer than the idle limit. */
 #define TICKFORGE_UART_ABANDONED_RESET                   0x00000000u
-#define TICKFORGE_UART_OVERRUNS                          0x000008A4u  /* RO: Requests dropped because they arrived while another was performed. */
+#define TICKFORGE_UART_OVERRUNS                          0x000008E4u  /* RO: Requests dropped because they arrived while another was performed. */
 #define TICKFORGE_UART_OVERRUNS_RESET                    0x00000000u
-#define TICKFORGE_UART_FRAMING_ERRORS                    0x000008A8u  /* RO: Bytes dropped because their stop bit was 0 (noise, break, baud). */
+#define TICKFORGE_UART_FRAMING_ERRORS                    0x000008E8u  /* RO: Bytes dropped because their stop bit was 0 (noise, break, baud). */
 #define TICKFORGE_UART_FRAMING_ERRORS_RESET              0x00000000u
 
 #endif /* TICKFORGE_REGS_H */

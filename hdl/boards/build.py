@@ -87,11 +87,22 @@ def elaborate(board: str, out: Path, core_mhz: float | None) -> None:
     """RTLIL and LPF; files whose text did not change keep their timestamps."""
     from sim.verilate import write_if_changed
 
-    factory = BOARDS[board][0]
-    plat, top = factory(core_mhz)
-    plan = plat.prepare(top, name=NAME, emit_src=False)   # no paths: rebuild on change only
-    for filename in (f"{NAME}.il", f"{NAME}.lpf"):
-        write_if_changed(out / filename, plan.files[filename])
+    plan = prepare(board, core_mhz)
+    write_if_changed(out / f"{NAME}.il", plan.files[f"{NAME}.il"])
+    write_if_changed(out / f"{NAME}.lpf", lpf(board, plan))
+
+
+def prepare(board: str, core_mhz: float | None = None):
+    """Amaranth's build plan for the board (no source paths, so an edit elsewhere does
+    not make the design look changed)."""
+    plat, top = BOARDS[board][0](core_mhz)
+    return plat.prepare(top, name=NAME, emit_src=False)
+
+
+def lpf(board: str, plan) -> str:
+    """The platform's LPF, and ``constraints/<board>.lpf`` (what the platform lacks)."""
+    extra = ROOT / "constraints" / f"{board}.lpf"
+    return plan.files[f"{NAME}.lpf"] + (extra.read_text() if extra.exists() else "")
 
 
 def synthesise(out: Path) -> float:

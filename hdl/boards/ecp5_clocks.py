@@ -92,6 +92,9 @@ class BoardClocks(Elaboratable):
     ----------
     locked : Signal, out
         The PLL is locked (synchronous to nothing: for an LED).
+    reset : Signal, out
+        High while the PLL is unlocked or the button is pressed (asynchronous: for other
+        domains' reset synchronisers and the PHY's reset pin).
     """
 
     def __init__(self, clk_in, reset_in, core_mhz: float):
@@ -99,6 +102,7 @@ class BoardClocks(Elaboratable):
         self.core_div = core_divider(core_mhz)
         self.core_hz = VCO_MHZ * 1e6 / self.core_div
         self.locked = Signal()
+        self.reset = Signal()
 
     def elaborate(self, platform):
         m = Module()
@@ -111,11 +115,10 @@ class BoardClocks(Elaboratable):
             i_PHASESEL0=0, i_PHASESEL1=0, i_PHASEDIR=1, i_PHASESTEP=1, i_PHASELOADREG=1,
             i_PLLWAKESYNC=0, i_ENCLKOP=0, o_LOCK=self.locked)
 
-        hold = Signal()
-        m.d.comb += hold.eq(~self.locked | self.reset_in)
+        m.d.comb += self.reset.eq(~self.locked | self.reset_in)
         for name, clk in clocks.items():
             m.d.comb += ClockSignal(name).eq(clk)
-            m.submodules[f"rst_{name}"] = ResetSynchronizer(hold, domain=name)
+            m.submodules[f"rst_{name}"] = ResetSynchronizer(self.reset, domain=name)
         # No clock constraints here: nextpnr derives each output's from the oscillator's
         # (the platform constrains clk100) through the dividers, under its own net names.
         return m
