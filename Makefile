@@ -10,10 +10,12 @@ SHARED ?= ../shared/data
 RUN_FILE ?= data/itch/ritch_20101224.itch50
 RUN_CONFIG ?= data/strategy_ritch.toml
 RUN_OUT ?= build/run
-BOARD ?= ecpix5
+# Each board target has its own default board: make vivado (u55c), make synth/bitstream (ecpix5).
+vivado: BOARD ?= u55c
+synth bitstream: BOARD ?= ecpix5
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast bench synth bitstream lint docs clean distclean
+.PHONY: help run test test-fast bench synth bitstream lint docs vivado clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -76,6 +78,9 @@ lint: $(VENV)/.test ## ruff
 
 docs: $(VENV)/.core ## regenerate docs/: protocol tables, register map, regs.json, C header
 	$(BIN)/python -m host.docs docs
+
+vivado: $(VENV)/.core ## write the Vivado project of an Alveo card into build/vivado/$(BOARD) (BOARD=u55c); Vivado runs elsewhere
+	$(BIN)/python -m hdl.boards.alveo --board $(BOARD) --out build/vivado/$(BOARD)
 
 clean: ## remove build output
 	rm -rf build sim_build .pytest_cache .hypothesis

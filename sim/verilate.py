@@ -41,7 +41,11 @@ TESTBENCH_DIR = ROOT / "tests" / "cocotb"
 
 #: Yosys's Verilog compares slices with narrower constants (``a[11:2] == 5'h13``), which
 #: Verilator reports as WIDTHEXPAND; such lint stays in ``build.log`` but does not stop a build.
-DEFAULT_BUILD_ARGS = ("-Wno-fatal",)
+#: cocotb's runner asks for ``--public-flat-rw`` (every signal of the design visible through
+#: VPI), which keeps Verilator from optimising anything away: the whole card then took 9
+#: minutes to compile. The testbenches only touch the top level's ports, so only depth 1 is
+#: made public (2 minutes).
+DEFAULT_BUILD_ARGS = ("-Wno-fatal", "--no-public-flat-rw", "--public-depth", "1")
 
 Design = Elaboratable | Callable[[], Elaboratable] | str | Path | Sequence[str | Path]
 

@@ -46,7 +46,7 @@ def test_board_register_map_is_the_card_plus_the_mac_and_uart_blocks():
     # 625 MHz / 60 = 10.417 MHz; / 115200 baud = 90.4 cycles a bit
     assert constants["uart.divisor"] == 90
     assert constants["book.cap_slots"] == BOARD_PARAMS.slots
-    assert constants["book.cap_levels"] == BOARD_PARAMS.levels
+    assert constants["book.cap_pages"] == BOARD_PARAMS.pages
     assert constants["strategy.cap_trade_slots"] == BOARD_TRADE.trade_slots
     assert constants["response.cap_orders"] == BOARD_TRADE.order_table
 

@@ -33,8 +33,9 @@ from sim.book_flow import (
     duplicate_add_flow,
     random_flow,
 )
+from sim.level_pages import PagedSide, PageGeometry
 
-PARAMS = BookParams(slots=4, levels=16, top=4, order_sets_log2=4, order_ways=2,
+PARAMS = BookParams(slots=4, pages=2, page_levels=11, top=4, order_sets_log2=4, order_ways=2,
                     undo_depth=16)
 SETS = OrderSets(lambda ref: fold_set_index(ref, PARAMS.order_sets_log2), PARAMS.order_ways)
 #: QQQ is in every flow but never subscribed.
@@ -216,13 +217,23 @@ def committed_steps(events) -> list[Step]:
     return event_steps(events, 2, [1] * len(events))
 
 
+def first_overflow(prices: list[int], ask: bool) -> int:
+    """How many of these adds (one level each) fit before a side runs out of pages, by the
+    level store's rules (:mod:`sim.level_pages`)."""
+    side = PagedSide(PageGeometry(PARAMS.pages, PARAMS.page_levels, PARAMS.top), ask)
+    return next(n for n, price in enumerate(prices) if side.apply([(price, 100, 1)]).overflow)
+
+
 def test_more_levels_than_capacity_flags_the_stock_until_reset():
     locate = 7
+    prices = [1_000_000 - 100 * n for n in range(PARAMS.levels + 1)]
+    fit = first_overflow(prices, ask=False)
+    assert PARAMS.levels // 2 < fit < PARAMS.levels      # splits leave pages half full
     # The last one is kept for an add after the reset: its set has room for it.
-    *refs, fresh_ref = refs_with_room(PARAMS.levels + 2)
+    *refs, fresh_ref = refs_with_room(fit + 2)
     messages = [body("R", locate, stock="AAPL")] + [
         body("A", locate, order_ref=ref, side="B", shares=100, stock="AAPL",
-             price=1_000_000 - 100 * n) for n, ref in enumerate(refs)]
+             price=prices[n]) for n, ref in enumerate(refs)]
     fresh = body("A", locate, order_ref=fresh_ref, side="S", shares=7, stock="AAPL",
                  price=2_000_000)
     events = decode_messages(messages + [fresh])
@@ -232,7 +243,7 @@ def test_more_levels_than_capacity_flags_the_stock_until_reset():
     run = simulate_small(steps, tickers={0: "AAPL"})
     updates = [u for _, u in run.updates]
     records, _ = expected_records(events[:-1], {0: "AAPL"})
-    levels_full = PARAMS.levels + 1      # the R and the first `levels` adds
+    levels_full = fit + 1                # the R and the adds that fit
     assert updates[:levels_full] == records[:levels_full]
     assert updates[levels_full].invalid == 1
     assert run.counters["level_overflow"] == 1 and run.counters["invalidations"] == 1

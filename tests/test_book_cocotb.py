@@ -36,7 +36,8 @@ pytestmark = pytest.mark.slow
 
 BUILD_NAME = "book_cocotb"
 TOPLEVEL = "book_inject_top"
-PARAMS = BookParams(slots=4, levels=16, top=4, order_sets_log2=6, order_ways=4, undo_depth=32)
+PARAMS = BookParams(slots=4, pages=2, page_levels=11, top=4, order_sets_log2=6, order_ways=4,
+                    undo_depth=32)
 TESTCASES = ("each_record_comes_latency_cycles_after_its_event",
              "random_flow_one_event_every_two_cycles",
              "withdrawn_frames_on_deep_books_roll_back")

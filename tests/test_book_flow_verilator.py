@@ -49,8 +49,8 @@ from sim.verilated_harness import build_harness, payload_rows, run_harness, sour
 
 pytestmark = pytest.mark.slow
 
-INJECT_PARAMS = BookParams(slots=8, levels=32, top=10, order_sets_log2=10, order_ways=4,
-                           undo_depth=64)
+INJECT_PARAMS = BookParams(slots=8, pages=8, page_levels=23, top=10, order_sets_log2=10,
+                           order_ways=4, undo_depth=64)
 TICKERS = {0: "AAPL", 1: "AMZN", 5: "MSFT", 7: "NVDA"}
 FLOW_TICKERS = ("AAPL", "AMZN", "MSFT", "NVDA", "QQQ")     # QQQ is never subscribed
 LATENCY = BookBuilder.LATENCY
@@ -58,7 +58,7 @@ LATENCY = BookBuilder.LATENCY
 
 def flow_for(params: BookParams, events: int, seed: int, deep: bool):
     """Few orders and prices (hazards), or books deeper than ``top`` (hidden levels)."""
-    shape = dict(live_orders=60, price_levels=min(params.levels, 30)) if deep else \
+    shape = dict(live_orders=120, price_levels=min(params.levels, 60)) if deep else \
         dict(live_orders=6, price_levels=6)
     return random_flow(events, seed=seed, tickers=FLOW_TICKERS,
                        order_sets=order_sets(params), **shape)

@@ -28,7 +28,7 @@ from sim.verilate import DEFAULT_BUILD_ARGS, run_cocotb
 
 pytestmark = pytest.mark.slow
 
-PARAMS = BookParams(slots=16, levels=64, top=4, order_sets_log2=10, order_ways=4,
+PARAMS = BookParams(slots=16, pages=8, page_levels=11, top=4, order_sets_log2=10, order_ways=4,
                     undo_depth=64)
 BUILD_ARGS = (*DEFAULT_BUILD_ARGS, "--x-assign", "fast", "--x-initial", "fast",
               "--output-split-cfuncs", "2000")

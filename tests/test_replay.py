@@ -6,20 +6,25 @@ LOBSTER-derived AAPL + AMZN day with take triggers at each stock's price tails: 
 sends orders, the exchange fills some, and the card's own accounting of them (positions
 and P&L kept by the response path in hardware, read back through its registers) equals the
 exchange simulator's; every response segment is applied; tick-to-trade is the design's
-figure at best; the report, the Parquet events and the PNG histogram are written.
+figure at best; the report, the Parquet events and the PNG histogram are written. On the
+LOBSTER day the book updates the host receives on the event stream (one per message of a
+traded stock, best level of each side) equal the reference book after every message.
 """
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
 from hdl.host_if.events import EventKind
 from hdl.top import TickToTrade
 from host.cli import main
+from host.commands.book import lobster_values
 from host.config import load_config
+from sim.book import Books
 from sim.example_trade import take_config_for_day
 from sim.itch_file import read_day
 from sim.replay import replay_day
@@ -72,6 +77,27 @@ def test_a_lobster_day_trades_and_the_card_agrees_with_the_exchange(shared_data)
     assert len(segments["outcome"]) == sum(not f.error for f in result.frames)
     assert not segments["outcome"].any()                    # every one APPLIED
     assert min(result.tick_to_trade) == TickToTrade.TICK_TO_TRADE
+    # The book updates as the host received them, against the reference book.
+    updates = result.host_events()[EventKind.UPDATE]
+    assert not updates["event_lost"].any() and regs["events.dropped_update"] == 0
+    locates = {symbol: locate for locate, symbol in day.symbols().items()}
+    reference = day.events()
+    r_at, directory = day.decode("R")
+    for slot, symbol in tickers.items():
+        mine = {name: column[updates["slot"] == slot] for name, column in updates.items()}
+        assert not mine["invalid"].any(), symbol
+        expected = Books().apply(reference, watch=locates[symbol], levels=1)
+        # The card knows the stock from its R message on (the LOBSTER days put an S with
+        # the stock's locate before it).
+        known = expected.itch_index >= r_at[directory["stock"] == symbol.encode()][0]
+        index = mine["sequence"].astype(np.int64) - 1       # the replay's first sequence
+        assert index.tolist() == expected.itch_index[known].tolist(), symbol
+        columns = {"sequence": mine["sequence"]}
+        for side in ("bid", "ask"):
+            for name in ("price", "shares", "orders"):
+                columns[f"{side}_{name}"] = mine[f"{side}_{name}"][:, None]
+        np.testing.assert_array_equal(lobster_values(columns, 1), expected.values[known],
+                                      err_msg=symbol)
 
 
 def test_the_event_stream_carries_every_record_the_host_follows(bundled_data):

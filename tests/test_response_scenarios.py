@@ -3,7 +3,6 @@ ledger (computed here from the frames' OUCH messages) says they must."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -143,10 +142,8 @@ def test_the_stream_wraps_at_2_32():
     assert any(b < a for a, b in zip(seqs, seqs[1:], strict=False))
 
 
-def test_ten_thousand_responses_take_little_time():
-    began = time.perf_counter()
+def test_ten_thousand_impaired_responses_replay_through_the_model():
+    # How fast the model runs is a figure for bench/responses.py, not a test.
     steps = random_flow(8, orders=3600, impair=0.05)
     _, results = replay(steps)
-    elapsed = time.perf_counter() - began
     assert sum(len(r.responses) for r in results) >= 10_000
-    assert elapsed < 5.0, f"{elapsed:.1f} s"

@@ -20,7 +20,8 @@ from hdl.strategy.strategy import Strategy
 from sim.strategy_model import PairConfig, StrategyModel, TakeConfig, Top
 from sim.trade_regs import pair_writes, strategy_enable, take_writes
 
-BOOK = BookParams(slots=16, levels=16, top=1, order_sets_log2=4, order_ways=2, undo_depth=16)
+BOOK = BookParams(slots=16, pages=2, page_levels=5, top=1, order_sets_log2=4, order_ways=2,
+                  undo_depth=16)
 TRADE = TradeParams(trade_slots=4, pairs=2, queue_depth=4)
 
 

@@ -38,7 +38,7 @@ __all__ = ["INJECT_BOOK", "inject_layout", "TradeInjectTop", "build"]
 
 #: The record shape the inject top uses: 32 slots (half without trading state), one level
 #: per side.
-INJECT_BOOK = BookParams(slots=32, levels=16, top=1, order_sets_log2=4, order_ways=2,
+INJECT_BOOK = BookParams(slots=32, pages=2, page_levels=5, top=1, order_sets_log2=4, order_ways=2,
                          undo_depth=16)
 
 

@@ -1,0 +1,1 @@
+"""Board builds: the core wrapped for a real card, with its vendor project generated here."""

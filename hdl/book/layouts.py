@@ -51,11 +51,16 @@ class BookParams:
     ----------
     slots : int
         Stocks that can be subscribed at once (a power of two).
-    levels : int
-        Price levels held per side per stock: the full depth of a side must fit, or the
-        stock is flagged invalid (``level_overflow``).
+    pages : int
+        Pages per side per stock (a power of two). A side's levels sit in its pages,
+        ``page_levels`` at most to a page, best first (:mod:`hdl.book.directory`,
+        :mod:`hdl.book.level_store`); a level insert that needs a page beyond these is
+        dropped and the stock flagged invalid (``level_overflow``).
+    page_levels : int
+        Price levels per page, at least ``2 * top + 3`` (page 0 must keep the top levels
+        through a split and one removal; see :mod:`sim.level_pages`).
     top : int
-        Levels per side exported in every update record (at most ``levels``).
+        Levels per side exported in every update record.
     order_sets_log2 : int
         The order table has ``2 ** order_sets_log2`` sets of ``order_ways`` entries; an
         add whose set is full is dropped and its stock flagged (``order_overflow``).
@@ -67,7 +72,8 @@ class BookParams:
     """
 
     slots: int = 256
-    levels: int = 512
+    pages: int = 64
+    page_levels: int = 24
     top: int = 10
     order_sets_log2: int = 13
     order_ways: int = 8
@@ -76,12 +82,20 @@ class BookParams:
     def __post_init__(self):
         if self.slots < 2 or self.slots & (self.slots - 1):
             raise ValueError(f"slots must be a power of two >= 2, not {self.slots}")
-        if not 1 <= self.top <= self.levels:
-            raise ValueError(f"top ({self.top}) must be between 1 and levels ({self.levels})")
+        if self.pages < 2 or self.pages & (self.pages - 1):
+            raise ValueError(f"pages must be a power of two >= 2, not {self.pages}")
+        if self.top < 1 or self.page_levels < 2 * self.top + 3:
+            raise ValueError(f"page_levels ({self.page_levels}) must be at least 2 * top + 3 "
+                             f"({2 * self.top + 3}) and top at least 1")
         if self.order_ways < 1 or self.order_sets_log2 < 1:
             raise ValueError("the order table needs at least one way and two sets")
         if self.undo_depth < 2 or self.undo_depth & (self.undo_depth - 1):
             raise ValueError(f"undo_depth must be a power of two >= 2, not {self.undo_depth}")
+
+    @property
+    def levels(self) -> int:
+        """The most levels a side can hold (every page full); fragmentation lowers it."""
+        return self.pages * self.page_levels
 
     @property
     def slot_bits(self) -> int:
@@ -92,22 +106,23 @@ class BookParams:
         return self.order_ways << self.order_sets_log2
 
 
-#: What simulation builds use: room for the deepest book of the test days (503 levels).
+#: What simulation builds use: 64 pages of 24 levels a side, up to 1,536 levels; the deepest
+#: side of the test days (509 levels, AAPL's asks on 21 June 2012) takes 42 of them.
 SIM_PARAMS = BookParams()
 
-#: What fits an ECP5-85 today: 16 stocks of 16 levels a side, the top 10 exported, and an
-#: order table of only 64 orders, because with two read and two write ports Yosys builds it
-#: from flip-flops rather than block RAM (a larger one does not fit the part).
-ECP5_PARAMS = BookParams(slots=16, levels=16, top=10, order_sets_log2=5, order_ways=2,
-                         undo_depth=64)
+#: What fits an ECP5-85 today: 16 stocks with 4 pages of 24 levels a side, the top 10
+#: exported, and an order table of only 64 orders, because with two read and two write
+#: ports Yosys builds it from flip-flops rather than block RAM.
+ECP5_PARAMS = BookParams(slots=16, pages=4, page_levels=24, top=10, order_sets_log2=5,
+                         order_ways=2, undo_depth=64)
 
 #: The ECPIX-5 bitstream's book (``hdl/boards/ecpix5.py``), small enough that the whole card
 #: fits its LFE5UM5G-85F beside the MAC and the UART bridge: 4 stocks (the trading slots
-#: of :data:`hdl.strategy.layouts.BOARD_TRADE`), 8 levels a side, only the best level in each
-#: record (all the strategy and the event stream read), 32 orders. Raise these here once
-#: the book builder keeps its levels in block RAM.
-BOARD_PARAMS = BookParams(slots=4, levels=8, top=1, order_sets_log2=4, order_ways=2,
-                          undo_depth=32)
+#: of :data:`hdl.strategy.layouts.BOARD_TRADE`), 4 pages of 8 levels a side (up to 32
+#: levels), only the best level in each record (all the strategy and the event stream
+#: read), 32 orders. Raise these here as the fit allows (``make synth BOARD=ecpix5``).
+BOARD_PARAMS = BookParams(slots=4, pages=4, page_levels=8, top=1, order_sets_log2=4,
+                          order_ways=2, undo_depth=32)
 
 
 def order_entry_layout(params: BookParams) -> data.StructLayout:

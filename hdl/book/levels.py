@@ -1,6 +1,6 @@
-"""One side of one stock's book as a sorted array of price levels, and how a delta changes it.
+"""A sorted array of price levels (a page of a book side), and how a delta changes it.
 
-A side is ``levels`` entries of :data:`~hdl.book.layouts.LEVEL_LAYOUT`, best price first
+An array is ``levels`` entries of :data:`~hdl.book.layouts.LEVEL_LAYOUT`, best price first
 (highest bid, lowest ask), occupied entries first; an entry with ``orders == 0`` is empty.
 Every entry is compared with the delta's price at once, and the new array is chosen entry by
 entry from the old entry, its neighbours or the changed level, so one delta costs one
@@ -10,7 +10,7 @@ combinational pass whatever the depth:
   no orders is removed and the worse levels move up one place;
 - none exists and the delta adds an order: a new level goes in at its sorted place and the
   worse levels move down one place; if the last entry was occupied it falls off
-  (``overflow``: the side is deeper than the capacity);
+  (``overflow``; the level store gives every page a spare last entry, so it never does);
 - none exists otherwise (an order change on a level that is not there): nothing changes
   (``missing``).
 """
@@ -22,7 +22,7 @@ from amaranth.lib import data
 
 from hdl.book.layouts import LEVEL_LAYOUT, PRICE_BITS
 
-__all__ = ["DELTA_LAYOUT", "side_layout", "apply_delta"]
+__all__ = ["DELTA_LAYOUT", "array_layout", "apply_delta"]
 
 #: A change to one level: signed share and order deltas (orders -1, 0 or +1).
 DELTA_LAYOUT = data.StructLayout({
@@ -41,18 +41,18 @@ def _or_tree(values):
     return values[0]
 
 
-def side_layout(levels: int) -> data.ArrayLayout:
+def array_layout(levels: int) -> data.ArrayLayout:
     return data.ArrayLayout(LEVEL_LAYOUT, levels)
 
 
 def apply_delta(m, name: str, old, ask, delta, levels: int):
     """Add the combinational logic of one delta; returns ``(new, overflow, missing)``.
 
-    ``old`` is a :func:`side_layout` view, ``ask`` a 1-bit value (1: lower prices are
+    ``old`` is an :func:`array_layout` view, ``ask`` a 1-bit value (1: lower prices are
     better), ``delta`` a :data:`DELTA_LAYOUT` view. With ``delta.enable`` low, ``new`` is
     ``old`` and both flags are low.
     """
-    new = Signal(side_layout(levels), name=f"{name}_new")
+    new = Signal(array_layout(levels), name=f"{name}_new")
     overflow = Signal(name=f"{name}_overflow")
     missing = Signal(name=f"{name}_missing")
     occupied = Signal(levels, name=f"{name}_occupied")

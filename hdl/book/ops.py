@@ -13,6 +13,7 @@ same hardware.
 ``GROW``    undo of a partial REDUCE: give ``shares`` back to ``ref``
 ``REPLACE`` U: delete ``ref`` and rest ``new_ref`` at ``price``/``shares``, same side
 ``RESET``   host command: empty side ``ask`` of ``slot``
+``REFILL``  the level store's upkeep of side ``ask`` of ``slot`` (:mod:`hdl.book.level_store`)
 ==========  ====================================================================
 """
 
@@ -36,6 +37,7 @@ class OpKind(enum.IntEnum):
     GROW = 4
     REPLACE = 5
     RESET = 6
+    REFILL = 7
 
 
 def op_layout(params: BookParams) -> data.StructLayout:

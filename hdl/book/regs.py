@@ -39,7 +39,7 @@ _COUNTERS = {
     "duplicate_adds": "A F U adding a reference that is live; the stock is flagged.",
     "crossed": "Book changes after which the stock's best bid >= best ask.",
     "order_overflow": "Adds dropped because their order-table set was full; stock flagged.",
-    "level_overflow": "Level inserts beyond the per-side capacity; stock flagged.",
+    "level_overflow": "Level inserts that found every page of their side in use; stock flagged.",
     "missing_level": "Order changes whose price level was not in the book; stock flagged.",
     "bad_side": "A F with a side other than B or S; dropped.",
     "invalidations": "Times a stock was flagged invalid.",
@@ -47,6 +47,9 @@ _COUNTERS = {
     "rolled_back": "Book operations undone by withdrawn frames.",
     "undo_overflow": "Withdrawn frames longer than the undo log; all stocks flagged.",
     "input_overflow": "Events lost because the input queue was full; all stocks flagged.",
+    "page_faults": "Operations after which a side's first page lacked its top levels while "
+                   "deeper pages held more (an invariant of the level store: stays 0); "
+                   "stock flagged.",
     "live_orders": "Orders in the table now (not a counter: a gauge).",
 }
 COUNTER_NAMES = tuple(_COUNTERS)
@@ -78,15 +81,20 @@ def book_block(params: BookParams) -> Block:
         )),
         Register("cap_slots", Access.RO, "Capacity: stocks.", reset=params.slots,
                  constant=True),
-        Register("cap_levels", Access.RO, "Capacity: price levels per side per stock.",
+        Register("cap_levels", Access.RO, "Capacity: price levels per side per stock when "
+                 "every page is full (pages x page_levels); sides split pages half full.",
                  reset=params.levels, constant=True),
+        Register("cap_pages", Access.RO, "Capacity: pages per side per stock.",
+                 reset=params.pages, constant=True),
+        Register("page_levels", Access.RO, "Capacity: price levels per page.",
+                 reset=params.page_levels, constant=True),
         Register("cap_orders", Access.RO, "Capacity: live orders (sets x ways).",
                  reset=params.order_capacity, constant=True),
         Register("top_levels", Access.RO, "Levels per side in each update record.",
                  reset=params.top, constant=True),
         *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
     ]
-    return Block(name="book", type_id=BOOK_TYPE_ID, version=1,
+    return Block(name="book", type_id=BOOK_TYPE_ID, version=2,
                  doc="Order-book builder: subscriptions by ticker, per-stock status, "
                      "capacities and counters.",
                  registers=tuple(registers))
