@@ -145,6 +145,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("board", choices=sorted(BOARDS))
     parser.add_argument("--bitstream", action="store_true", help="also pack the bitstream")
+    parser.add_argument("--stages-only", action="store_true",
+                        help="only synthesise each stage on its own and report its resources "
+                        "(minutes, where the whole flow takes hours)")
     parser.add_argument("--core-mhz", type=float, help="core clock (default: the board's)")
     parser.add_argument("--seed", type=int, default=1, help="nextpnr placement seed")
     args = parser.parse_args(argv)
@@ -154,13 +157,16 @@ def main(argv=None) -> int:
     seconds = {}
     elaborate(args.board, out, args.core_mhz)
     il, lpf = out / f"{NAME}.il", out / f"{NAME}.lpf"
-    if not _fresh(out / f"{NAME}.json", il):
-        seconds["yosys"] = synthesise(out)
-    if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
-        seconds["nextpnr"] = place_and_route(args.board, out, args.seed)
-    last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
-    if not _fresh(out / last_stage, il):
+    if args.stages_only:
         seconds["yosys_stages"] = synthesise_stages(args.board, out)
+    elif not _fresh(out / f"{NAME}.json", il):
+        seconds["yosys"] = synthesise(out)
+    if not args.stages_only:
+        if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
+            seconds["nextpnr"] = place_and_route(args.board, out, args.seed)
+        last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
+        if not _fresh(out / last_stage, il):
+            seconds["yosys_stages"] = synthesise_stages(args.board, out)
     if args.bitstream and not _fresh(out / f"{NAME}.bit", out / f"{NAME}.config"):
         seconds["ecppack"] = pack(out)
     result = board_report.collect(out, BOARDS[args.board][2])

@@ -34,7 +34,9 @@ def collect(out: Path, kept: tuple[str, ...]) -> dict:
 
     stages = {stage: design(out / f"stat_{stage}.json") for stage in kept
               if (out / f"stat_{stage}.json").exists()}
-    result = {"stages": stages, "synth_total": design(out / "stat.json")}
+    result = {"stages": stages}
+    if (out / "stat.json").exists():
+        result["synth_total"] = design(out / "stat.json")
 
     pnr_path = out / "nextpnr.json"
     if pnr_path.exists():
@@ -54,8 +56,14 @@ def render(result: dict, board: str) -> str:
              "|---|" + "---:|" * len(COLUMNS)]
     for stage, counts in result["stages"].items():
         lines.append(f"| `{stage}` | " + " | ".join(f"{counts[c]:,}" for c in COLUMNS) + " |")
-    total = result["synth_total"]
-    lines.append("| **whole design** | " + " | ".join(f"**{total[c]:,}**" for c in COLUMNS) + " |")
+    total = result.get("synth_total")
+    if total:
+        lines.append("| **whole design** | " +
+                     " | ".join(f"**{total[c]:,}**" for c in COLUMNS) + " |")
+    else:
+        summed = {c: sum(s[c] for s in result["stages"].values()) for c in COLUMNS}
+        lines.append("| sum of the stages | " + " | ".join(f"{summed[c]:,}" for c in COLUMNS)
+                     + " |")
     if "utilization" in result:
         lines += ["", f"## {board}: placed and routed (nextpnr-ecp5)", "",
                   "| cell | used | available |", "|---|---:|---:|"]
