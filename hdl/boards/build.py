@@ -116,17 +116,24 @@ def synthesise(out: Path) -> float:
     return _run([*_deep_yosys(), "-q", "-l", "yosys.log", "synth.ys"], out, "yosys.out")
 
 
-def synthesise_stages(board: str, out: Path) -> float:
-    """Each stage on its own, out of context, for ``stat`` per stage. (Keeping the stages
-    as modules inside the whole design's run would do it in one pass, but Yosys 0.70's
-    ABC9 reintegration asserts on the event stream's module when it is kept apart.)"""
-    lines = [f"read_rtlil {NAME}.il", "design -save elaborated"]
-    for stage in BOARDS[board][2]:
+def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> float:
+    """Each stage on its own, out of context, for ``stat`` per stage: one Yosys run per
+    stage. (Keeping the stages as modules in the whole design's run, or running them one
+    after another in one process with ``design -load``, makes Yosys 0.70's ABC9
+    reintegration assert on the event stream's module.)"""
+    seconds = 0.0
+    for stage in stages or BOARDS[board][2]:
         module = f"{NAME}.{stage}"
-        lines += ["design -load elaborated", f"hierarchy -top {module}",
-                  f"synth_ecp5 -top {module}", f"tee -q -o stat_{stage}.json stat -json"]
-    (out / "stages.ys").write_text("\n".join(lines) + "\n")
-    return _run([*_deep_yosys(), "-q", "-l", "stages.log", "stages.ys"], out, "stages.out")
+        script = out / f"stage_{stage}.ys"
+        script.write_text("\n".join([
+            f"read_rtlil {NAME}.il", f"hierarchy -top {module}", f"synth_ecp5 -top {module}",
+            f"tee -q -o stat_{stage}.json stat -json"]) + "\n")
+        try:
+            seconds += _run([*_deep_yosys(), "-q", "-l", f"stage_{stage}.log", script.name],
+                            out, f"stage_{stage}.out")
+        except SystemExit as failed:       # one stage's failure leaves the others' figures
+            print(f"  {stage}: {failed}", file=sys.stderr)
+    return seconds
 
 
 def place_and_route(board: str, out: Path, seed: int) -> float:
@@ -145,9 +152,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("board", choices=sorted(BOARDS))
     parser.add_argument("--bitstream", action="store_true", help="also pack the bitstream")
-    parser.add_argument("--stages-only", action="store_true",
-                        help="only synthesise each stage on its own and report its resources "
-                        "(minutes, where the whole flow takes hours)")
+    parser.add_argument("--stages-only", nargs="*", metavar="STAGE",
+                        help="only synthesise each stage (or those named) on its own and "
+                        "report its resources, without place and route")
     parser.add_argument("--core-mhz", type=float, help="core clock (default: the board's)")
     parser.add_argument("--seed", type=int, default=1, help="nextpnr placement seed")
     args = parser.parse_args(argv)
@@ -157,11 +164,11 @@ def main(argv=None) -> int:
     seconds = {}
     elaborate(args.board, out, args.core_mhz)
     il, lpf = out / f"{NAME}.il", out / f"{NAME}.lpf"
-    if args.stages_only:
-        seconds["yosys_stages"] = synthesise_stages(args.board, out)
+    if args.stages_only is not None:
+        seconds["yosys_stages"] = synthesise_stages(args.board, out, tuple(args.stages_only))
     elif not _fresh(out / f"{NAME}.json", il):
         seconds["yosys"] = synthesise(out)
-    if not args.stages_only:
+    if args.stages_only is None:
         if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
             seconds["nextpnr"] = place_and_route(args.board, out, args.seed)
         last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
