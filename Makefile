@@ -10,10 +10,12 @@ SHARED ?= ../shared/data
 RUN_FILE ?= data/itch/ritch_20101224.itch50
 RUN_CONFIG ?= data/strategy_ritch.toml
 RUN_OUT ?= build/run
-BOARD ?= u55c
+# Each board target has its own default board: make vivado (u55c), make synth/bitstream (ecpix5).
+vivado: BOARD ?= u55c
+synth bitstream: BOARD ?= ecpix5
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast bench lint docs vivado clean distclean
+.PHONY: help run test test-fast bench synth bitstream lint docs vivado clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +35,10 @@ $(VENV)/.sim: pyproject.toml $(VENV)/.core
 
 $(VENV)/.test: pyproject.toml $(VENV)/.sim
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.board: pyproject.toml $(VENV)/.core
+	$(BIN)/pip install --quiet -e '.[board]'
 	touch $@
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.core
@@ -59,6 +65,13 @@ bench: $(VENV)/.bench $(VENV)/.test ## reference-model speed vs meatpy/itch-book
 	$(BIN)/python bench/fmax.py risk
 	$(BIN)/python bench/fmax.py order_entry
 	$(BIN)/python bench/fmax.py response
+	$(BIN)/python bench/fmax.py eth_mac
+
+synth: $(VENV)/.board ## place and route a board build (BOARD=ecpix5): Fmax per clock, LUT4/FF/DP16KD/MULT18 per stage
+	$(BIN)/python -m hdl.boards.build $(BOARD)
+
+bitstream: $(VENV)/.board ## build/BOARD/tickforge.bit (BOARD=ecpix5): YoWASP Yosys, nextpnr-ecp5, ecppack
+	$(BIN)/python -m hdl.boards.build $(BOARD) --bitstream
 
 lint: $(VENV)/.test ## ruff
 	$(BIN)/ruff check hdl host sim proto tests bench

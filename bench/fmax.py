@@ -9,7 +9,9 @@ sit inside a larger design, not limited by pad timing). Figures come from nextpn
 report: achieved Fmax of the component's clock, TRELLIS_COMB (LUT4) and TRELLIS_FF used,
 DP16KD block RAMs and MULT18X18D DSPs. Build products stay in ``build/fmax/COMPONENT``.
 
-JSON output: ``{"component", "fmax_mhz", "luts", "ffs", "bram", "dsp", "target_mhz", "seed"}``.
+JSON output: ``{"component", "fmax_mhz", "luts", "ffs", "bram", "dsp", "target_mhz", "seed",
+"fmax_by_clock"}``; ``fmax_mhz`` is the slowest clock's, ``fmax_by_clock`` each clock net's
+(a component with several clock domains, such as the MAC, has one entry per domain).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def synthesise(component_name: str, freq_mhz: float, seed: int, quiet: bool) -> 
         "dsp": util.get("MULT18X18D", {}).get("used"),
         "target_mhz": freq_mhz,
         "seed": seed,
+        "fmax_by_clock": {name: round(c["achieved"], 1) for name, c in sorted(clocks.items())},
     }
 
 
@@ -95,6 +98,9 @@ def main(argv=None) -> int:
     else:
         print(f"{result['component']} on LFE5U-85F speed 8 (out of context, seed {args.seed}):")
         print(f"  Fmax  {result['fmax_mhz']} MHz (target {args.freq:g})")
+        if len(result["fmax_by_clock"]) > 1:
+            for clock, mhz in result["fmax_by_clock"].items():
+                print(f"        {mhz} MHz  {clock}")
         print(f"  LUT4  {result['luts']}   FF {result['ffs']}   DP16KD {result['bram']}"
               f"   MULT18 {result['dsp']}")
     return 0

@@ -13,6 +13,12 @@ def _system_regs():
     return SystemTop()
 
 
+def _uart_link():
+    from hdl.host_if.uart_bridge import UartSystemTop
+
+    return UartSystemTop(divisor=217)
+
+
 def _frame_parser():
     from hdl.feed.frame_parser import FrameParser
 
@@ -67,6 +73,30 @@ def _response_path():
     return ResponsePath(ECP5_TRADE.trade_slots, ECP5_TRADE.order_table)
 
 
+def _eth_mac():
+    from hdl.eth.mac import EthMac
+
+    return EthMac()
+
+
+def _eth_mac_store_and_forward():
+    from hdl.eth.mac import EthMac
+
+    return EthMac(tx_depth=257, store_and_forward=True)
+
+
+def _eth_rx():
+    from hdl.eth.mac_rx import MacRx
+
+    return MacRx()
+
+
+def _eth_tx():
+    from hdl.eth.mac_tx import MacTx
+
+    return MacTx()
+
+
 def _card():
     from hdl.book.layouts import ECP5_PARAMS
     from hdl.strategy.layouts import ECP5_TRADE
@@ -77,6 +107,8 @@ def _card():
 
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
+    "uart": (_uart_link, "UART register bridge (115200 baud at 25 MHz) with the system "
+             "block behind it: the ECPIX-5's host link"),
     "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "
                      "subscriptions, frame verdict"),
     "mold_itch": (_mold_itch, "feed handler stage 2: MoldUDP64 sequencing, A/B "
@@ -92,6 +124,12 @@ COMPONENTS = {
              "(ECP5_PARAMS, ECP5_TRADE)"),
     "response": (_response_path, "exchange responses: TCP segment judgement, SoupBinTCP/OUCH "
                  "scan, open-order table, ledger (hdl.strategy.layouts.ECP5_TRADE)"),
+    "eth_mac": (_eth_mac, "gigabit Ethernet MAC: RGMII byte times, framing, FCS, the clock "
+                "crossings to the core's 64-bit beats, counters (three clock domains)"),
+    "eth_mac_saf": (_eth_mac_store_and_forward, "the MAC with a store-and-forward transmit "
+                    "FIFO of 257 beats (block RAM), for a core clock below 16 MHz"),
+    "eth_rx": (_eth_rx, "MAC receive: preamble, FCS check and strip, frame verdict (eth_rx)"),
+    "eth_tx": (_eth_tx, "MAC transmit: preamble, padding, FCS, abort, gap (eth_tx)"),
     "order_entry": (_order_entry, "order entry: OUCH Enter Order frames over SoupBinTCP/TCP/"
                     "IPv4, order queue, speculative aborts (hdl.strategy.layouts.ECP5_TRADE)"),
 }

@@ -21,6 +21,8 @@ and order entry's report of every frame begun.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from amaranth import Module, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In
@@ -42,7 +44,7 @@ from hdl.host_if.events import (
     reject_body,
     update_body,
 )
-from hdl.host_if.regs import RegisterMap
+from hdl.host_if.regs import Block, RegisterMap
 from hdl.host_if.system import SYSTEM_BLOCK, SystemLogic
 from hdl.order.entry import OrderEntry
 from hdl.order.regs import ORDER_BLOCK
@@ -58,13 +60,14 @@ __all__ = ["TickToTrade", "card_register_map"]
 
 
 def card_register_map(book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TRADE,
-                      channels: int = 4) -> RegisterMap:
-    """System block first (discovery starts there), then the pipeline's blocks in order."""
+                      channels: int = 4, extra: Sequence[Block] = ()) -> RegisterMap:
+    """System block first (discovery starts there), then the pipeline's blocks in order,
+    then ``extra`` (a board's own blocks: its host link, its MAC)."""
     return RegisterMap("tickforge", [SYSTEM_BLOCK, FRAME_BLOCK, mold_block(channels),
                                      book_block(book), strategy_block(trade),
                                      risk_block(trade), ORDER_BLOCK,
                                      response_block(trade.order_table), EVENTS_BLOCK,
-                                     COMMANDS_BLOCK])
+                                     COMMANDS_BLOCK, *extra])
 
 
 class TickToTrade(wiring.Component):
@@ -95,16 +98,20 @@ class TickToTrade(wiring.Component):
     h2c
         The host-to-card command stream (:mod:`hdl.host_if.commands`), from the XDMA
         bridge.
+    <block name>
+        One port per block of ``extra_blocks`` (as :class:`~hdl.host_if.csr_bank.CSRBank`
+        gives it), for the board logic that drives those registers.
     """
 
     TICK_TO_TRADE = (FeedHandler.LATENCY + BookBuilder.LATENCY + Strategy.LATENCY +
                      RiskGate.LATENCY + OrderEntry.LATENCY)
 
     def __init__(self, book: BookParams = SIM_PARAMS, trade: TradeParams = SIM_TRADE,
-                 width: int = 64, channels: int = 4):
+                 width: int = 64, channels: int = 4, extra_blocks: Sequence[Block] = ()):
         self.params = book
         self.trade = trade
-        self.register_map = card_register_map(book, trade, channels)
+        self.extra_blocks = tuple(extra_blocks)
+        self.register_map = card_register_map(book, trade, channels, self.extra_blocks)
         self.csr = AXI4LiteCSR(self.register_map)
         self.handler = FeedHandler(width, channels)
         self.builder = BookBuilder(book)
@@ -127,6 +134,8 @@ class TickToTrade(wiring.Component):
                             (self.events, ("c2h",))):
             for name in names:
                 members[name] = part.signature.members[name]
+        for block in self.extra_blocks:
+            members[block.name] = self.csr.signature.members[block.name]
         super().__init__(members)
 
     def elaborate(self, platform):
@@ -144,6 +153,8 @@ class TickToTrade(wiring.Component):
         wiring.connect(m, getattr(csr, FRAME_BLOCK.name), handler.frame_regs)
         wiring.connect(m, getattr(csr, handler.mold_block.name), handler.mold_regs)
         wiring.connect(m, getattr(csr, builder.block.name), builder.regs)
+        for block in self.extra_blocks:
+            wiring.connect(m, getattr(csr, block.name), wiring.flipped(getattr(self, block.name)))
         m.d.comb += system.status_event.eq(0)
         wiring.connect(m, wiring.flipped(self.rx), handler.rx)
         m.d.comb += [

@@ -82,6 +82,19 @@ class Card:
         return {path: value for path, value in self.registers().items()
                 if self.regs.map.register(path).access == "ro"}
 
+    def trade_params(self):
+        """The trading capacities the card reports (what a configuration must fit);
+        capacities the registers do not report keep the simulation card's values."""
+        from dataclasses import replace
+
+        from hdl.strategy.layouts import SIM_TRADE
+
+        slots, pairs = (self.regs.read(f"strategy.cap_{n}") for n in ("trade_slots", "pairs"))
+        try:
+            return replace(SIM_TRADE, trade_slots=slots, pairs=pairs)
+        except ValueError as err:
+            raise DataError(f"the card reports capacities no card has ({err})") from None
+
     # --------------------------------------------------------------- state
     def status(self) -> dict[str, object]:
         f = self.regs.read_field

@@ -24,6 +24,7 @@ PROTOCOL_MODULES = (
     ("proto.itch", "NASDAQ TotalView-ITCH 5.0"),
     ("proto.soupbintcp", "SoupBinTCP 3.0"),
     ("proto.ouch", "NASDAQ OUCH 5.0"),
+    ("proto.uart_bridge", "UART register bridge (the ECPIX-5's host link)"),
 )
 
 
@@ -62,18 +63,19 @@ def protocols_markdown() -> str:
 
 def render_all() -> dict[str, str]:
     """Every generated file under docs/, by name."""
+    from hdl.boards.ecpix5 import board_register_map
     from hdl.host_if.generate import to_c_header, to_json, to_markdown
     from hdl.top import card_register_map
 
     # The map of the whole card (hdl.top.TickToTrade): system, feed handler, book builder,
-    # strategy, risk gate, order entry.
-    card = card_register_map()
-    return {
-        "protocols.md": protocols_markdown(),
-        "regs.json": to_json(card),
-        f"{card.name}_regs.h": to_c_header(card),
-        "registers.md": to_markdown(card),
-    }
+    # strategy, risk gate, order entry; and the ECPIX-5 bitstream's (the card with the
+    # board's capacities and its UART bridge's block), which a serial: device is read with.
+    files = {"protocols.md": protocols_markdown()}
+    for prefix, regs in (("", card_register_map()), ("ecpix5/", board_register_map())):
+        files.update({f"{prefix}regs.json": to_json(regs),
+                      f"{prefix}{regs.name}_regs.h": to_c_header(regs),
+                      f"{prefix}registers.md": to_markdown(regs)})
+    return files
 
 
 def main(argv=None) -> int:

@@ -7,6 +7,9 @@
   whole records) and ``/dev/xdma<N>_h2c_<C>`` (host to card: write whole records); this
   transport opens them on demand. No card is here: the tests run it against a regular
   file (the BAR) and named pipes (the channels), which take the same calls.
+- :class:`SerialTransport`: a board without PCIe (the ECPIX-5) through its UART register
+  bridge (:mod:`proto.uart_bridge`): one request and its response per register access.
+  Registers only: the UART link carries none of the card's streams.
 - :class:`HarnessTransport`: the Verilated card in a kept-running harness
   (:class:`sim.harness_session.HarnessSession`); register accesses run the model's clock,
   commands are queued on the card's ``h2c`` input (taken as the card is ready), and a
@@ -17,13 +20,22 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
+import serial
 
-from host.errors import EXIT_NOT_FOUND, UserError
+from host.errors import EXIT_NOT_FOUND, EXIT_USAGE, DataError, UserError
+from host.regs import BusError
+from proto import uart_bridge as uart
 
-__all__ = ["XdmaTransport", "HarnessTransport"]
+__all__ = ["XdmaTransport", "SerialTransport", "HarnessTransport", "NO_STREAMS"]
+
+#: Why the stream verbs cannot run over a UART link (one line, for the CLI).
+NO_STREAMS = ("the UART link carries the card's registers only, not its event and command "
+              "streams (events, fills, order, cancel need the XDMA driver's channels); "
+              "status, regs, load and kill work")
 
 
 class XdmaTransport:
@@ -81,6 +93,100 @@ class XdmaTransport:
             if fd is not None:
                 os.close(fd)
         self._fd = self._c2h = self._h2c = None
+
+
+class SerialTransport:
+    """Parameters
+    ----------
+    port : str
+        The serial device (``/dev/ttyUSB1``: the ECPIX-5's FTDI exposes the FPGA's UART on
+        its second channel).
+    baud : int
+        As the bitstream was built (``uart.divisor`` reads back the core clock / baud).
+    timeout : float
+        Seconds to wait for each response.
+    retries : int
+        Times a request the card refused as corrupted (``BAD_CRC``: not performed) is sent
+        again before it is an error. Nothing else is retried: after a lost or corrupted
+        response the access may have happened, and a write may not be repeated blindly.
+    """
+
+    def __init__(self, port: str, baud: int = uart.DEFAULT_BAUD, timeout: float = 0.5,
+                 retries: int = 2):
+        self.port, self.baud = port, baud
+        self.timeout, self.retries = timeout, retries
+        self._seq = 0
+        try:
+            self._serial = serial.Serial(port, baud, timeout=timeout, write_timeout=timeout)
+        except (serial.SerialException, ValueError) as err:
+            missing = not Path(port).exists()
+            raise UserError(f"{port}: cannot open the serial port ({err})",
+                            EXIT_NOT_FOUND if missing else EXIT_USAGE) from None
+
+    def read32(self, address: int) -> int:
+        return self._access(uart.Op.READ, address)
+
+    def write32(self, address: int, value: int) -> None:
+        self._access(uart.Op.WRITE, address, value & 0xFFFF_FFFF)
+
+    def read_stream(self, size: int) -> bytes:
+        raise UserError(NO_STREAMS)
+
+    def write_stream(self, data: bytes) -> None:
+        raise UserError(NO_STREAMS)
+
+    def close(self) -> None:
+        self._serial.close()
+
+    def _access(self, op: uart.Op, address: int, data: int = 0) -> int:
+        what = f"{op.name.lower()} at {address:#x}"
+        for _attempt in range(1 + self.retries):
+            self._seq = (self._seq + 1) & 0xFF
+            self._serial.write(uart.encode_request(op, self._seq, address, data))
+            status, word = self._response(self._seq, what)
+            if status != uart.Status.BAD_CRC:
+                break
+            self._quiet()
+        if status in (uart.Status.SLVERR, uart.Status.DECERR):
+            raise BusError(f"bus error ({status.name}) at address {address:#x}")
+        if status == uart.Status.BAD_CRC:
+            raise DataError(f"{self.port}: the card received the {what} corrupted "
+                            f"{1 + self.retries} times (noise on the line, or a baud rate "
+                            f"other than {self.baud}?)")
+        if status != uart.Status.OKAY:
+            raise DataError(f"{self.port}: the card answered status {int(status):#04x} to "
+                            f"the {what}")
+        return word
+
+    def _response(self, seq: int, what: str) -> tuple[int, int]:
+        """The response to request ``seq``; a late response to an earlier one is skipped."""
+        deadline = time.monotonic() + self.timeout
+        while (left := deadline - time.monotonic()) > 0:
+            self._serial.timeout = left
+            first = self._serial.read(1)
+            if not first or first[0] != uart.RESPONSE_SYNC:
+                continue                       # between responses: hunt for the sync byte
+            raw = first + self._serial.read(uart.RESPONSE.size - 1)
+            if len(raw) < uart.RESPONSE.size:
+                break                          # cut short by the deadline
+            try:
+                fields = uart.decode_response(raw)
+            except uart.FrameError as err:
+                self._quiet()
+                raise DataError(f"{self.port}: corrupted response to the {what} ({err}); "
+                                "the access may or may not have happened") from None
+            if fields["seq"] == seq:
+                return fields["status"], fields["data"]
+        self._quiet()
+        raise DataError(f"{self.port}: no response to the {what} within {self.timeout:g} s "
+                        f"(is the tickforge bitstream loaded, and its UART at {self.baud} "
+                        "baud?)")
+
+    def _quiet(self) -> None:
+        """Stay silent long enough for the bridge to drop a half-parsed request, and
+        forget whatever is still arriving."""
+        time.sleep(2 * uart.IDLE_BITS / self.baud + 0.005)
+        self._serial.reset_input_buffer()
 
 
 class HarnessTransport:

@@ -26,6 +26,14 @@ IPPROTO_UDP = 17
 MIN_FRAME = 60
 #: Largest untagged Ethernet frame without its FCS (1,518 on the wire with it).
 MAX_FRAME = 1514
+#: What IEEE 802.3 puts around every frame on the wire: the preamble (7 bytes of 0x55),
+#: the start-of-frame delimiter, the frame check sequence (CRC-32, least significant byte
+#: first) after the frame, and the minimum idle time between frames, in byte times.
+PREAMBLE_BYTE = 0x55
+PREAMBLE_BYTES = 7
+SFD = 0xD5
+FCS_BYTES = 4
+MIN_IFG = 12
 
 ETHERNET = Layout.sequential("Ethernet II", [
     ("dst", 6, "bytes", "destination MAC"),
@@ -37,6 +45,9 @@ DOT1Q = Layout.sequential("802.1Q tag", [
     ("tci", 2, "uint", "PCP (3 bits), DEI (1 bit), VID (12 bits)"),
     ("ethertype", 2, "uint", "ethertype of the tagged payload"),
 ], doc="Follows an Ethernet header whose ethertype is the TPID 0x8100.")
+
+#: Largest 802.1Q-tagged frame without its FCS.
+MAX_TAGGED_FRAME = MAX_FRAME + DOT1Q.size
 
 IPV4 = Layout.sequential("IPv4", [
     ("version_ihl", 1, "uint", "version (high 4 bits, 4) and header length in words (low 4)"),

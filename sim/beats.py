@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from host.errors import DataError
+from proto import net
 
 #: Preamble and start-of-frame delimiter, FCS, minimum inter-frame gap, in bytes.
-PREAMBLE_SFD = 8
-FCS = 4
-MIN_IFG = 12
-MIN_FRAME = 60
+PREAMBLE_SFD = net.PREAMBLE_BYTES + 1
+FCS = net.FCS_BYTES
+MIN_IFG = net.MIN_IFG
+MIN_FRAME = net.MIN_FRAME
 LINE_RATES = {"10g": 10_000_000_000, "25g": 25_000_000_000}
 
 

@@ -40,6 +40,7 @@ from sim.verilated_harness import (
     run_harness,
     top_verilog,
     verdicts,
+    with_idle_cycles,
 )
 
 __all__ = ["HARNESS_SOURCE", "VERILATOR_BUILD", "TOPLEVEL", "DRAIN_CYCLES", "top_verilog",
@@ -128,16 +129,22 @@ class VerilatedFeed:
         self.registers = FeedRegisters(to_dict(register_map))
 
     def run_raw(self, frames: Iterable, config: FeedConfig, *, idle: int = 0,
-                reads: Sequence[int] = ()) -> Outputs:
-        """Outputs as they came, with the counters (and ``reads``) read back at the end."""
+                reads: Sequence[int] = (), idle_inside: float = 0.0) -> Outputs:
+        """Outputs as they came, with the counters (and ``reads``) read back at the end.
+
+        ``idle_inside``: the fraction of beats followed by idle cycles, inside frames too
+        (:func:`sim.verilated_harness.with_idle_cycles`)."""
         writes = self.registers.config_writes(config)
         all_reads = [*self.registers.counter_reads(), *reads]
-        return run_harness(self.exe, rx_records(frames, idle=idle), writes, all_reads,
-                           layouts=self.layouts)
+        rows = rx_records(frames, idle=idle)
+        if idle_inside:
+            rows, _ = with_idle_cycles(rows, idle_inside)
+        return run_harness(self.exe, rows, writes, all_reads, layouts=self.layouts)
 
-    def run(self, frames: Iterable, config: FeedConfig, *, idle: int = 0) -> FeedResult:
+    def run(self, frames: Iterable, config: FeedConfig, *, idle: int = 0,
+            idle_inside: float = 0.0) -> FeedResult:
         """Committed events, gaps and counters, in the model's result shape."""
-        outputs = self.run_raw(frames, config, idle=idle)
+        outputs = self.run_raw(frames, config, idle=idle, idle_inside=idle_inside)
         keep, pending = apply_verdicts(outputs)
         if pending:
             raise RuntimeError(f"{pending} events were never followed by a frame_end")

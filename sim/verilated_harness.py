@@ -35,7 +35,7 @@ from sim.verilate import ROOT, build_lock, to_verilog, write_if_changed
 
 __all__ = ["HARNESS_SOURCE", "VERILATOR_BUILD", "TOPLEVEL", "DRAIN_CYCLES", "FEED_LAYOUTS",
            "OP_WRITE", "OP_WAIT", "OP_IDLE", "top_verilog", "source_key", "build_harness",
-           "payload_rows", "Outputs", "run_harness", "verdicts"]
+           "payload_rows", "with_idle_cycles", "Outputs", "run_harness", "verdicts"]
 
 HARNESS_SOURCE = ROOT / "sim" / "harness" / "feed_tb.cpp"
 VERILATOR_BUILD = ROOT / "build" / "verilator"
@@ -143,6 +143,21 @@ def _verilate(build_dir: Path, verilog_path: Path, exe: Path, name: str) -> None
         done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, cwd=build_dir)
     if done.returncode != 0 or not exe.exists():
         raise RuntimeError(f"Verilator build of the {name} harness failed; see {log}")
+
+
+def with_idle_cycles(rows: np.ndarray, fraction: float, seed: int = 0,
+                     longest: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """``rows`` with idle cycles (all-zero rows: nothing valid) after a random ``fraction``
+    of them, 1 to ``longest`` each, frames' insides included: a MAC whose clock is slower
+    than the core's delivers a frame's beats that way. Returns the rows and, for every
+    original row, its index in the new ones."""
+    rng = np.random.default_rng(seed)
+    extra = np.where(rng.random(len(rows)) < fraction,
+                     rng.integers(1, longest + 1, len(rows)), 0)
+    where = np.arange(len(rows)) + np.concatenate(([0], np.cumsum(extra)[:-1]))
+    out = np.zeros((len(rows) + int(extra.sum()), rows.shape[1]), dtype=rows.dtype)
+    out[where] = rows
+    return out, where
 
 
 def payload_rows(values: dict[str, np.ndarray], layout, count: int,

@@ -24,7 +24,7 @@ from sim.response_inject_top import ResponseInjectTop
 from sim.response_rows import flow_rows
 from sim.trade_regs import to_ops
 from sim.verilate import ROOT
-from sim.verilated_harness import build_harness, run_harness, source_key
+from sim.verilated_harness import build_harness, run_harness, source_key, with_idle_cycles
 
 __all__ = ["RESPONSE_FIELDS", "ResponseRun", "VerilatedResponses"]
 
@@ -70,8 +70,13 @@ class VerilatedResponses:
         self.exe, self.top = build_harness(ResponseInjectTop(), "response_inject", key)
         self.layouts = harness_ports(self.top).layouts
 
-    def run(self, steps, drain: int = 400) -> ResponseRun:
+    def run(self, steps, drain: int = 400, idle_inside: float = 0.0) -> ResponseRun:
+        """``idle_inside``: the fraction of rows followed by idle cycles, inside frames too
+        (:func:`sim.verilated_harness.with_idle_cycles`)."""
         rows, last_beats = flow_rows(steps)
+        if idle_inside:
+            rows, where = with_idle_cycles(rows, idle_inside)
+            last_beats = [int(where[row]) for row in last_beats]
         regs = self.top.register_map
         addresses = [regs.address(path) for path in READS]
         ops = to_ops(regs, session_writes(self.session, enable=False), settle=4)

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from amaranth.lib import data
 from amaranth.utils import ceil_log2
 
-__all__ = ["BookParams", "SIM_PARAMS", "ECP5_PARAMS", "LEVEL_LAYOUT", "PRICE_BITS", "SHARES_BITS",
-           "ORDERS_BITS", "LOCATE_BITS", "update_layout", "order_entry_layout",
-           "top_side_layout"]
+__all__ = ["BookParams", "SIM_PARAMS", "ECP5_PARAMS", "BOARD_PARAMS", "LEVEL_LAYOUT",
+           "PRICE_BITS", "SHARES_BITS", "ORDERS_BITS", "LOCATE_BITS", "update_layout",
+           "order_entry_layout", "top_side_layout"]
 
 PRICE_BITS = 32       # ITCH Price(4): an unsigned 32-bit count of 1/10,000 dollars
 SHARES_BITS = 32      # a level's total shares; ITCH's per-order shares are 32-bit too
@@ -115,6 +115,14 @@ SIM_PARAMS = BookParams()
 #: ports Yosys builds it from flip-flops rather than block RAM.
 ECP5_PARAMS = BookParams(slots=16, pages=4, page_levels=24, top=10, order_sets_log2=5,
                          order_ways=2, undo_depth=64)
+
+#: The ECPIX-5 bitstream's book (``hdl/boards/ecpix5.py``), small enough that the whole card
+#: fits its LFE5UM5G-85F beside the MAC and the UART bridge: 4 stocks (the trading slots
+#: of :data:`hdl.strategy.layouts.BOARD_TRADE`), 4 pages of 8 levels a side (up to 32
+#: levels), only the best level in each record (all the strategy and the event stream
+#: read), 32 orders. Raise these here as the fit allows (``make synth BOARD=ecpix5``).
+BOARD_PARAMS = BookParams(slots=4, pages=4, page_levels=8, top=1, order_sets_log2=4,
+                          order_ways=2, undo_depth=32)
 
 
 def order_entry_layout(params: BookParams) -> data.StructLayout:

@@ -12,6 +12,7 @@ executions whose segment was applied (:mod:`host.fills`). ``order`` writes a man
 to the host-to-card channel (``<device>_h2c_0``): it passes every risk check on the card,
 and its ``sent`` or ``reject`` record carries the tag printed here in ``sequence``.
 ``cancel`` sends an OUCH Cancel Order for one order (``--all``: every open order).
+A ``serial:`` device (a board's UART link) has no streams: these verbs refuse it at once.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _line(kind: str, fields: dict, as_json: bool) -> str:
 
 
 def _events(args) -> int:
-    with _card(args) as card:
+    with _card(args, streams=True) as card:
         return _print_events(card, args)
 
 
@@ -85,7 +86,7 @@ def _print_events(card, args) -> int:
 def _fills(args) -> int:
     from dataclasses import asdict
 
-    with _card(args) as card:
+    with _card(args, streams=True) as card:
         return _print_fills(card, args, asdict)
 
 
@@ -122,7 +123,7 @@ def _order(args) -> int:
         raise UserError("--price 0: an order needs a price")
     if args.shares <= 0:
         raise UserError(f"--shares {args.shares}: must be positive")
-    with _card(args) as card:
+    with _card(args, streams=True) as card:
         tag = card.order(args.slot, args.side == "sell", price, args.shares)
     print(f"order sent to the risk checks: tag {tag} (the sequence of its sent or reject "
           "record)")
@@ -132,7 +133,7 @@ def _order(args) -> int:
 def _cancel(args) -> int:
     if args.all == (args.user_ref_num is not None):
         raise UserError("give either a UserRefNum or --all")
-    with _card(args) as card:
+    with _card(args, streams=True) as card:
         tag = card.mass_cancel() if args.all else card.cancel(args.user_ref_num, args.leave)
     print(f"cancel sent: tag {tag}")
     return 0

