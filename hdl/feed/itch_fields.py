@@ -15,13 +15,14 @@ from collections import defaultdict
 from amaranth import Cat, Module, Signal, Value
 
 from hdl.feed.layouts import event_field_widths
+from hdl.mapping import table
 from proto.itch import MESSAGES
 from proto.itch_event import EVENT_SOURCES
 from proto.layout import Field
 
-__all__ = ["MAX_MESSAGE", "MIN_MESSAGE", "COMMON_SOURCES", "column_sources", "type_sizes",
-           "type_lookup", "column_groups", "wide_sources", "select_sources", "source_overflows",
-           "extract_event_fields"]
+__all__ = ["MAX_MESSAGE", "MIN_MESSAGE", "COMMON_SOURCES", "SIZE_BITS", "column_sources",
+           "type_sizes", "type_lookup", "column_groups", "wide_sources", "select_sources",
+           "source_overflows", "extract_event_fields"]
 
 #: Longest and shortest ITCH 5.0 message (type byte included).
 MAX_MESSAGE = max(layout.size for layout in MESSAGES.values())
@@ -46,16 +47,22 @@ def type_sizes() -> dict[int, int]:
     return {ord(code): layout.size for code, layout in MESSAGES.items()}
 
 
-def type_lookup(m: Module, type_byte: Value, name: str) -> tuple[Signal, Signal]:
+#: Width of a known type's layout size.
+SIZE_BITS = max(type_sizes().values()).bit_length()
+
+
+def _byte_table(m: Module, byte: Value, entries: dict[int, int], width: int,
+                name: str) -> Signal:
+    """A ``width``-bit function of a byte, 0 where ``entries`` has no value."""
+    return table(m, name, byte, lambda code: entries.get(code, 0), width)
+
+
+def type_lookup(m: Module, type_byte: Value, name: str) -> tuple[Value, Value]:
     """``(known, size)``: whether ``type_byte`` is a known type, and its layout size."""
-    sizes = type_sizes()
-    known = Signal(name=f"{name}_known")
-    size = Signal(range(max(sizes.values()) + 1), name=f"{name}_size")
-    with m.Switch(type_byte):
-        for code, layout_size in sizes.items():
-            with m.Case(code):
-                m.d.comb += [known.eq(1), size.eq(layout_size)]
-    return known, size
+    entry = _byte_table(m, type_byte, {code: 1 | (size << 1)
+                                       for code, size in type_sizes().items()},
+                        1 + SIZE_BITS, name)
+    return entry[0], entry[1:]
 
 
 def column_groups() -> dict[str, list[tuple[Field, tuple[str, ...]]]]:
@@ -84,12 +91,9 @@ def select_sources(m: Module, type_code: Value, name: str) -> dict[str, Signal]:
     """Per column, combinational: a one-hot of the source ``type_code`` takes (0 if none)."""
     selects = {}
     for column, groups in column_groups().items():
-        select = Signal(len(groups), name=f"{name}_{column}")
-        with m.Switch(type_code):
-            for index, (_field, codes) in enumerate(groups):
-                with m.Case(*(ord(code) for code in codes)):
-                    m.d.comb += select.eq(1 << index)
-        selects[column] = select
+        entries = {ord(code): 1 << index for index, (_field, codes) in enumerate(groups)
+                   for code in codes}
+        selects[column] = _byte_table(m, type_code, entries, len(groups), f"{name}_{column}")
     return selects
 
 

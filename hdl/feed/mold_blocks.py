@@ -29,10 +29,11 @@ the next beat otherwise.
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Const, Module, Mux, Signal, signed
+from amaranth import Array, Cat, Module, Mux, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from hdl.mapping import below, table
 from proto import itch, moldudp64
 
 __all__ = ["BlockTracker", "MIN_BLOCK"]
@@ -72,14 +73,17 @@ class BlockTracker(wiring.Component):
     body_lane, body_now : Out
         Registers: the read block's message starts at lane ``body_lane``, in this beat if
         ``body_now`` (else in the next one, and ``body_lane`` is 0).
-    type_lane : Out
-        Register: where a message's type byte is in this beat, if one is: at lane 0 after a
-        read whose message starts in the next beat, else at ``body_lane``.
-    end_here, end_lane : Out
-        Registers: the message of the last block read ends in this beat, at that lane.
-    length_zero, over_room, over_room_next : Out(1)
-        Combinational, for the length read: it is 0; it runs past the payload end; it
-        leaves no room for the next prefix.
+    body_from : Out
+        Register: the lanes from ``body_lane`` on (a mask).
+    type_at : Out
+        Register, one-hot: the lane of a message's type byte in this beat, if one is: lane
+        0 after a read whose message starts in the next beat, else ``body_lane``.
+    end_here, end_lane, end_at, end_upto : Out
+        Registers: the message of the last block read ends in this beat, at that lane
+        (also one-hot, and as the mask of the lanes up to it).
+    over_room, over_room_next : Out(1)
+        Combinational, for the length read: it runs past the payload end; it leaves no
+        room for the next prefix.
     no_room : Out(1)
         Register: the first block's prefix is past the payload end (from ``first`` on).
     """
@@ -91,9 +95,10 @@ class BlockTracker(wiring.Component):
             "go": In(1), "first": In(1), "base": In(signed(16)), "payload_length": In(16),
             "data": In(8 * lanes), "keep": In(lanes),
             "read": Out(1), "read_kept": Out(1), "length": Out(16),
-            "body_lane": Out(lb), "body_now": Out(1), "type_lane": Out(lb),
-            "end_here": Out(1), "end_lane": Out(lb),
-            "length_zero": Out(1), "over_room": Out(1), "over_room_next": Out(1),
+            "body_lane": Out(lb), "body_now": Out(1), "body_from": Out(lanes),
+            "type_at": Out(lanes),
+            "end_here": Out(1), "end_lane": Out(lb), "end_at": Out(lanes), "end_upto": Out(lanes),
+            "over_room": Out(1), "over_room_next": Out(1),
             "no_room": Out(1),
         })
 
@@ -108,8 +113,33 @@ class BlockTracker(wiring.Component):
             return signal
 
         # ---- State for the beat seen next. ---------------------------------------------
-        high_lane = Signal(lb, name="high_lane")
-        low_lane = Signal(lb, name="low_lane")            # high_lane + 1
+        # Lanes worked out from the prefix's high byte lane p when a length is read (or at
+        # the first beat), kept until the next read: each a register of its own, so that
+        # the next beat's logic starts from the form it needs.
+        high_lane, low_lane = Signal(lb, name="high_lane"), Signal(lb, name="low_lane")
+        low_at, body_at = Signal(lanes, name="low_at"), Signal(lanes, name="body_at")
+        lane_fields = [
+            (high_lane, lambda p: p),
+            (low_lane, lambda p: p + 1),
+            (low_at, lambda p: 1 << ((p + 1) % lanes)),
+            (self.body_lane, lambda p: p + 2),
+            (body_at, lambda p: 1 << ((p + 2) % lanes)),
+            (self.body_from, lambda p: _mask(lanes) & ~_mask((p + 2) % lanes)),
+            # The message starts in the read's beat unless the low byte is its last lane.
+            (self.body_now, lambda p: p != lanes - 2),
+            (self.end_lane, lambda p: p - 1),
+            (self.end_at, lambda p: 1 << ((p - 1) % lanes)),
+            (self.end_upto, lambda p: _mask((p - 1) % lanes + 1)),
+        ]
+        lane_bits = sum(len(register) for register, _ in lane_fields)
+
+        def lanes_of(p):
+            """The lane fields of a prefix whose high byte is at lane ``p``, packed."""
+            packed, at = 0, 0
+            for register, value in lane_fields:
+                packed |= (int(value(p)) % (1 << len(register))) << at
+                at += len(register)
+            return packed
         high_here, high_prev = Signal(name="high_here"), Signal(name="high_prev")
         is1 = Signal(name="is1")                          # distance == 1
         distance = Signal(signed(_DISTANCE_BITS), name="distance")  # beats to the high byte
@@ -127,7 +157,7 @@ class BlockTracker(wiring.Component):
         base_less1 = Signal(signed(17), name="room_base_less1")   # room less a prefix
         base_less2 = Signal(signed(17), name="room_base_less2")   # ... less two
         flags = (high_here, self.read, high_prev, self.end_here, is1)
-        lane_regs = (high_lane, low_lane, self.body_lane, self.end_lane, self.body_now)
+        lane_regs = Cat(*(register for register, _ in lane_fields))
 
         with m.If(go):
             m.d.sync += high.eq(data.word_select(lanes - 1, 8))
@@ -153,35 +183,41 @@ class BlockTracker(wiring.Component):
         length = self.length
         m.d.comb += [length.eq(Cat(low_byte, high_byte)),
                      self.read_kept.eq(self.read & self.keep.bit_select(low_lane, 1)),
-                     self.length_zero.eq(length == 0),
-                     self.over_room.eq(length > room_now),
-                     self.over_room_next.eq(length > room_next_now)]
+                     self.over_room.eq(below(room_now, length)),
+                     self.over_room_next.eq(below(room_next_now, length))]
 
         # After a read at lane l: the next prefix at p = l + 1 + length. The next beat's
-        # flags are decoded from the few lengths that put it within two beats.
-        near = [v for v in range(MIN_BLOCK - _PREFIX, 2 * lanes)]
-        if near:
-            k = (near[0] ^ near[-1]).bit_length()
-            top = near[0] >> k
-            assert all(v >> k == top for v in near)
-            bucket = wire("near", length[k:] == top)
+        # flags and lanes are worked out for every lane l from the bytes there, and the
+        # one-hot low lane picks one (no lane multiplexer ahead of them): the flags from the
+        # few lengths that put the prefix within two beats (12 to 15 at 64 bits).
+        def length_bytes(lane):
+            return (high if lane == 0 else data.word_select(lane - 1, 8),
+                    data.word_select(lane, 8))
 
-            def fast_flags(i):
-                v, lane = (top << k) | (i & ((1 << k) - 1)), i >> k
-                return _pack(_position_flags(lane + 1 + v - lanes, lanes)[:4], 1)
-
-            fast_bits = _table(m, "fast", Cat(length[:k], low_lane), fast_flags, 4)
-            fast = [bucket & fast_bits[i] for i in range(4)]
-        else:
-            fast = [0] * 4
+        fast = [0] * 4
+        for lane in range(lanes):
+            high_part, low_part = length_bytes(lane)
+            for i in range(4):
+                values = [v for v in range(MIN_BLOCK - _PREFIX, 2 * lanes)
+                          if _position_flags(lane + 1 + v - lanes, lanes)[i]]
+                if values:
+                    term = low_at[lane] & (high_part == 0) & Cat(*(low_part == v
+                                                                   for v in values)).any()
+                    fast[i] = fast[i] | term
+        fast = [wire(f"fast{i}", value) for i, value in enumerate(fast)]
         fast.append(0)  # a position a beat further is resolved in the next beat anyway
 
-        def next_lanes(i):
-            v, lane = i & (lanes - 1), i >> lb
-            p = (lane + 1 + v) % lanes
-            return _pack([p, p + 1, p + 2, p - 1], lb) | (int(p != lanes - 2) << 4 * lb)
-
-        lanes_read = _table(m, "lanes_read", Cat(length[:lb], low_lane), next_lanes, 4 * lb + 1)
+        lanes_read = 0
+        for lane in range(lanes):
+            at_lane = table(m, f"lanes_read{lane}", data.word_select(lane, 8)[:lb],
+                            lambda v, lane=lane: lanes_of((lane + 1 + v) % lanes), lane_bits)
+            lanes_read = lanes_read | (at_lane & low_at[lane].replicate(lane_bits))
+        lanes_read = wire("lanes_read", lanes_read, lane_bits)
+        # The next beat's type byte lane after a read (its message starts there, or at lane
+        # 0 of the next beat).
+        type_read = Signal(lanes, name="type_read")
+        m.d.comb += type_read.eq(Mux(self.body_now, _field_of(lane_fields, lanes_read, body_at),
+                                     1))
 
         # Pending: the read's whole position, two beats on (relative to the beat after next).
         resolved = wire("resolved", pending_base + pending_length, signed(18))
@@ -190,7 +226,7 @@ class BlockTracker(wiring.Component):
             v, lane = i & ((4 << lb) - 1), i >> (lb + 2)
             return _pack(_position_flags(lane + 1 + v - 2 * lanes, lanes), 1)
 
-        resolve_bits = _table(m, "resolve", Cat(pending_length[:lb + 2], pending_lane),
+        resolve_bits = table(m, "resolve", Cat(pending_length[:lb + 2], pending_lane),
                               resolve_flags, 5)
         resolve = [pending_small & resolve_bits[i] for i in range(5)]
 
@@ -206,62 +242,60 @@ class BlockTracker(wiring.Component):
         # Block 0's prefix: payload byte 20, lane 20 + s of the first beat (s = -base).
         def first_state(s):
             at = _FIRST_PREFIX + s - lanes
-            p = at % lanes
-            fields = [*_position_flags(at, lanes), p, p + 1, p + 2, p - 1, p != lanes - 2,
-                      at >> lb]
-            widths = [1] * 5 + [lb] * 4 + [1, 8]
-            return sum((int(f) % (1 << w)) << sum(widths[:n])
-                       for n, (f, w) in enumerate(zip(fields, widths, strict=True)))
+            return (_pack(_position_flags(at, lanes), 1) | (lanes_of(at % lanes) << 5)
+                    | ((at >> lb) << (5 + lane_bits)))
 
-        init = _table(m, "first_state", (-self.base)[:lb], first_state, 5 + 4 * lb + 1 + 8)
+        init = table(m, "first_state", (-self.base)[:lb], first_state, 5 + lane_bits + 8)
+        init_lanes = init[5:5 + lane_bits]
 
         def less(name, value, amount):
             """``value - amount``, clamped at 0."""
-            return wire(name, Mux(value < amount, 0, value - amount), 16)
+            difference = wire(f"{name}_difference", value - amount, signed(18))
+            return wire(name, Mux(difference[-1], 0, difference), 16)
 
         pending_room = wire("pending_room", base_less1 - pending_length, signed(18))
         pending_room_next = wire("pending_room_next", base_less2 - pending_length, signed(18))
-        with m.If(go & first):
-            m.d.sync += [
-                Cat(*flags, *lane_regs, distance).eq(init),
-                self.type_lane.eq(init[5 + 2 * lb:5 + 3 * lb]),
-                self.end_here.eq(0),   # no message before block 0
-                pending.eq(0),
-                room.eq(less("room_first", self.payload_length, _FIRST_PREFIX + _PREFIX)),
-                room_next.eq(less("room_next_first", self.payload_length,
-                                  _FIRST_PREFIX + 2 * _PREFIX)),
-                self.no_room.eq(self.payload_length < _FIRST_PREFIX + _PREFIX),
-            ]
-        with m.Elif(go & self.read):
-            # A read: lanes and near flags now, the rest pending for the next beat.
-            m.d.sync += [
-                *(flag.eq(value) for flag, value in zip(flags, fast, strict=True)),
-                Cat(*lane_regs).eq(lanes_read),
-                self.type_lane.eq(Mux(self.body_now, lanes_read[2 * lb:3 * lb], 0)),
-                pending.eq(1), pending_length.eq(length), pending_lane.eq(low_lane),
-                pending_small.eq(length[lb + 2:] == 0),
-                pending_base.eq(low_lane + 1 - 2 * lanes),
-                base_less1.eq(room_now - _PREFIX), base_less2.eq(room_now - 2 * _PREFIX),
-                *(r.eq(less(f"near_room_less{j}", room_now, MIN_BLOCK + j))
-                  for j, r in enumerate(near_room)),
-                *(r.eq(less(f"near_room_next_less{j}", room_now, MIN_BLOCK + _PREFIX + j))
-                  for j, r in enumerate(near_room_next)),
-            ]
-        with m.Elif(go & pending):
-            m.d.sync += [
-                *(flag.eq(value) for flag, value in zip(flags, resolve, strict=True)),
-                self.type_lane.eq(self.body_lane),
-                distance.eq(resolved >> lb), pending.eq(0),
-                room.eq(Mux(pending_room[-1], 0, pending_room)),
-                room_next.eq(Mux(pending_room_next[-1], 0, pending_room_next)),
-            ]
-        with m.Elif(go):
-            m.d.sync += [
-                *(flag.eq(value) for flag, value in zip(flags, countdown, strict=True)),
-                self.type_lane.eq(self.body_lane),
-                # Far behind (no prefix ahead) it stops at -1, so it never wraps.
-                distance.eq(Mux(distance[-1], distance, distance - 1)),
-            ]
+        with m.If(go):
+            with m.If(first):
+                m.d.sync += [
+                    Cat(*flags, lane_regs, distance).eq(init),
+                    self.type_at.eq(_field_of(lane_fields, init_lanes, body_at)),
+                    self.end_here.eq(0),   # no message before block 0
+                    pending.eq(0),
+                    room.eq(less("room_first", self.payload_length, _FIRST_PREFIX + _PREFIX)),
+                    room_next.eq(less("room_next_first", self.payload_length,
+                                      _FIRST_PREFIX + 2 * _PREFIX)),
+                    self.no_room.eq(below(self.payload_length, _FIRST_PREFIX + _PREFIX)),
+                ]
+            with m.Elif(self.read):
+                # A read: lanes and near flags now, the rest pending for the next beat.
+                m.d.sync += [
+                    *(flag.eq(value) for flag, value in zip(flags, fast, strict=True)),
+                    lane_regs.eq(lanes_read), self.type_at.eq(type_read),
+                    pending.eq(1), pending_length.eq(length), pending_lane.eq(low_lane),
+                    pending_small.eq(length[lb + 2:] == 0),
+                    pending_base.eq(low_lane + 1 - 2 * lanes),
+                    base_less1.eq(room_now - _PREFIX), base_less2.eq(room_now - 2 * _PREFIX),
+                    *(r.eq(less(f"near_room_less{j}", room_now, MIN_BLOCK + j))
+                      for j, r in enumerate(near_room)),
+                    *(r.eq(less(f"near_room_next_less{j}", room_now, MIN_BLOCK + _PREFIX + j))
+                      for j, r in enumerate(near_room_next)),
+                ]
+            with m.Elif(pending):
+                m.d.sync += [
+                    *(flag.eq(value) for flag, value in zip(flags, resolve, strict=True)),
+                    self.type_at.eq(body_at),
+                    distance.eq(resolved >> lb), pending.eq(0),
+                    room.eq(Mux(pending_room[-1], 0, pending_room)),
+                    room_next.eq(Mux(pending_room_next[-1], 0, pending_room_next)),
+                ]
+            with m.Else():
+                m.d.sync += [
+                    *(flag.eq(value) for flag, value in zip(flags, countdown, strict=True)),
+                    self.type_at.eq(body_at),
+                    # Far behind (no prefix ahead) it stops at -1, so it never wraps.
+                    distance.eq(Mux(distance[-1], distance, distance - 1)),
+                ]
         return m
 
 
@@ -276,15 +310,20 @@ def _position_flags(p: int, lanes: int) -> tuple[bool, ...]:
     )
 
 
+def _mask(bits: int) -> int:
+    return (1 << bits) - 1
+
+
+def _field_of(fields, packed, register):
+    """The part of ``packed`` (fields packed in order) that goes to ``register``."""
+    at = 0
+    for candidate, _value in fields:
+        if candidate is register:
+            return packed[at:at + len(register)]
+        at += len(candidate)
+    raise KeyError(register)
+
+
 def _pack(values, width: int) -> int:
     """Values of ``width`` bits each (modulo), first in the low bits."""
     return sum((int(v) % (1 << width)) << (n * width) for n, v in enumerate(values))
-
-
-def _table(m: Module, name: str, index, function, width: int) -> Signal:
-    """A ``width``-bit function of a few bits, as a constant table (LUTs, no adders)."""
-    entries = 1 << len(index)
-    bits = sum((function(i) % (1 << width)) << (i * width) for i in range(entries))
-    value = Signal(width, name=name)
-    m.d.comb += value.eq(Const(bits, width * entries).word_select(index, width))
-    return value

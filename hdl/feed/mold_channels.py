@@ -7,7 +7,9 @@ committed frame (:meth:`ChannelTable.commit`) and the host's commands write them
 wins over a commit in the same cycle.
 
 The session check of a frame's header is made for every channel at once, a register per
-channel, so that the frame's channel only selects a bit.
+channel, so that the frame's channel only selects a bit; each channel's required session
+(learned or configured) is itself a register, written with the learned one when a frame
+commits it. A new session setting takes effect two cycles after the host writes it.
 """
 
 from __future__ import annotations
@@ -55,6 +57,12 @@ class ChannelTable:
                                  (Cat(*octets) == int.from_bytes(b" " * _SESSION.size, "little")))
             learn_mode.append(learn)
         self.configured, self.learn_mode = Array(configured), Array(learn_mode)
+        self._wanted = [Signal(SESSION_BITS, name=f"wanted{n}") for n in n_ch]
+        self._commit_session = [Signal(name=f"commit_session{n}") for n in n_ch]
+        self._session = Signal(SESSION_BITS, name="commit_session")
+        for n in n_ch:
+            m.d.sync += self._wanted[n].eq(Mux(self._commit_session[n], self._session,
+                                               self.wanted(n)))
 
     def _reg(self, n, name):
         return getattr(self._regs, channel_register(n, name))
@@ -68,7 +76,7 @@ class ChannelTable:
         matches = []
         for n in range(self.channels):
             match = Signal(name=f"session_match{n}")
-            self._m.d.sync += match.eq(session == self.wanted(n))
+            self._m.d.sync += match.eq(session == self._wanted[n])
             matches.append(match)
         return Array(matches)
 
@@ -81,6 +89,9 @@ class ChannelTable:
         """A committed frame's state: ``expected`` (with its ``known`` bit), a learned
         ``session`` if ``learn``, ``ended`` if ``end``."""
         m = self._m
+        m.d.comb += [self._session.eq(session),
+                     *(hit.eq(enable & learn & (channel == n))
+                       for n, hit in enumerate(self._commit_session))]
         with m.If(enable):
             m.d.sync += [self.expected[channel].eq(expected), self.known[channel].eq(known)]
             with m.If(learn):

@@ -34,11 +34,12 @@ from amaranth import Cat, Module, Mux, Signal, signed
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from hdl.feed.itch_fields import MAX_MESSAGE, type_lookup
+from hdl.feed.itch_fields import MAX_MESSAGE, SIZE_BITS, type_lookup
 from hdl.feed.layouts import CHANNEL_BITS, FEED_BITS, payload_beat_layout
 from hdl.feed.mold_blocks import MIN_BLOCK, BlockTracker
 from hdl.feed.mold_header import HeaderCapture
-from hdl.feed.mold_slots import SIZE_BITS, MessageSlot
+from hdl.feed.mold_slots import MessageSlot
+from hdl.mapping import below
 from proto import moldudp64
 
 __all__ = ["MoldFramer", "MIN_UNKNOWN_LENGTH", "SUPPORTED_WIDTHS"]
@@ -112,6 +113,9 @@ class MoldFramer(wiring.Component):
             m.d.comb += signal.eq(value)
             return signal
 
+        # A1's registers change only with a beat (`go`, their clock enable), and a frame's
+        # first beat resets them: `beat.first` is read only under `go`, so that the
+        # selections behind the enable do not wait for it.
         go = wire("go", self.payload.valid & ~beat.reject)
         first = wire("first", go & beat.first)
 
@@ -119,7 +123,7 @@ class MoldFramer(wiring.Component):
         m.submodules.header = header = HeaderCapture(lanes)
         m.submodules.blocks = blocks = BlockTracker(lanes)
         for part in (header, blocks):
-            m.d.comb += [part.go.eq(go), part.first.eq(first), part.base.eq(beat.base),
+            m.d.comb += [part.go.eq(go), part.first.eq(beat.first), part.base.eq(beat.base),
                          part.data.eq(beat.data), part.keep.eq(beat.keep)]
         m.d.comb += [blocks.payload_length.eq(beat.length), self.header.eq(header.header)]
         count = Cat(*reversed([header.header.word_select(k, 8)
@@ -128,45 +132,52 @@ class MoldFramer(wiring.Component):
         # `index < count` one cycle ahead, from registers. The cycle after the header beat
         # sees a stale value, but only block 0 can be parsed then (block 1's length is at
         # least 14 bytes after the header's end).
-        index, first_block, more = Signal(16), Signal(init=1), Signal()
-        index_next_lt = wire("index_next_lt", index + 1 < count)
-        # A length read is a block after the header, while the count lasts. In the header's
-        # beat a read length lies after the header's last byte, so a kept read implies a
-        # kept header end.
-        parse = wire("parse", go & ~first & blocks.read_kept &
-                     (header.ending | (header.done & (first_block | more))))
-        m.d.sync += more.eq(Mux(parse, index_next_lt, index < count))
-        with m.If(parse):
-            m.d.sync += [index.eq(index + 1), first_block.eq(0)]
-        with m.If(first):
-            m.d.sync += [index.eq(0), first_block.eq(1)]
+        index, index1 = Signal(16), Signal(17, init=1)     # index1 = index + 1
+        first_block, more = Signal(init=1), Signal()
+        index_next_lt = wire("index_next_lt", below(index1, count))
+        # A length read is a block after the header, while the count lasts (`parse`). In
+        # the header's beat a read length lies after the header's last byte, so a kept read
+        # implies a kept header end. The slots and the count follow every such read, kept
+        # or not (`create`, from registers): past the payload's end nothing more is kept.
+        create = wire("create", blocks.read &
+                      (header.ending | (header.done & (first_block | more))))
+        later = wire("later", go & ~beat.first)
+        parse = wire("parse", later & create & blocks.read_kept)
+        m.d.sync += more.eq(Mux(later & create, index_next_lt, below(index, count)))
+        with m.If(go):
+            with m.If(beat.first):
+                m.d.sync += [index.eq(0), index1.eq(1), first_block.eq(1)]
+            with m.Elif(create):
+                m.d.sync += [index.eq(index1), index1.eq(index1 + 1), first_block.eq(0)]
 
         # The payload's last byte: where it is relative to the next beat, set by the first.
+        # A payload ending in the first two beats has no whole header, so there it does not
+        # matter.
         end_at, end_next = Signal(signed(19)), Signal()
-        with m.If(first):
-            at = wire("end_first", beat.length - 1 - beat.base - lanes, signed(19))
-            m.d.sync += [end_at.eq(at), end_next.eq((at >= 0) & (at < lanes))]
-        with m.Elif(go):
-            m.d.sync += [end_at.eq(end_at - lanes),
-                         end_next.eq((end_at >= lanes) & (end_at < 2 * lanes))]
-        end_in = wire("end_in", go & ~first & end_next &
-                      beat.keep.bit_select(end_at[:lane_bits], 1))
+        with m.If(go):
+            with m.If(beat.first):
+                m.d.sync += [end_at.eq(beat.length - 1 - beat.base - lanes), end_next.eq(0)]
+            with m.Else():
+                m.d.sync += [end_at.eq(end_at - lanes),
+                             end_next.eq(~below(end_at, lanes) & below(end_at, 2 * lanes))]
+        end_in = wire("end_in", later & end_next & beat.keep.bit_select(end_at[:lane_bits], 1))
 
         # The slots; the current body's end goes to the slot of the last block parsed.
         slots = [MessageSlot(s, lanes, self.words) for s in range(2)]
         current = Signal()
-        with m.If(parse):
+        with m.If(later & create):
             m.d.sync += current.eq(index[0])
-        created = [wire(f"created{s}", parse & (index[0] == s)) for s in range(2)]
+        created = [wire(f"created{s}", create & (index[0] == s)) for s in range(2)]
         # At most one type byte is in a beat (a message is longer than a beat): it is looked
         # up once, for whichever slot it belongs to.
-        type_byte = wire("type_byte", beat.data.word_select(blocks.type_lane, 8), 8)
-        type_known, type_size = type_lookup(m, type_byte, "type")
+        type_byte = wire("type_byte", _or_all(beat.data.word_select(lane, 8) &
+                                              blocks.type_at[lane].replicate(8)
+                                              for lane in range(lanes)), 8)
         for s, slot in enumerate(slots):
-            slot.track(m, go=go, first=first, create=created[s], body_now=blocks.body_now,
-                       body_lane=blocks.body_lane, ends=blocks.end_here & (current == s),
-                       end_lane=blocks.end_lane, length=blocks.length,
-                       min_length=MIN_UNKNOWN_LENGTH, keep=beat.keep)
+            slot.track(m, go=go, first=beat.first, create=created[s], body_now=blocks.body_now,
+                       body_lane=blocks.body_lane, body_from=blocks.body_from,
+                       ends=blocks.end_here & (current == s), end_at=blocks.end_at,
+                       end_upto=blocks.end_upto, keep=beat.keep)
 
         # A1 -> A2 pipeline register: the beat and what A1 found in it.
         a2 = _A2Beat(lanes)
@@ -174,23 +185,22 @@ class MoldFramer(wiring.Component):
             a2.valid.eq(go), a2.data.eq(beat.data), a2.last.eq(beat.last),
             a2.good.eq(beat.good), a2.feed.eq(beat.feed), a2.channel.eq(beat.channel),
             a2.end_in.eq(end_in), a2.header_now.eq(header.now), a2.parse.eq(parse),
-            a2.length_zero.eq(blocks.length_zero), a2.over_room.eq(blocks.over_room),
+            a2.length.eq(blocks.length), a2.over_room.eq(blocks.over_room),
             a2.over_room_next.eq(blocks.over_room_next),
             a2.first_missing.eq(header.now & blocks.no_room),
             a2.first_block.eq(first_block), a2.index_next_lt.eq(index_next_lt),
-            a2.created.eq(Cat(*created)),
-            a2.type_byte.eq(type_byte), a2.type_known.eq(type_known), a2.type_size.eq(type_size),
+            a2.created.eq(Cat(*created) & later.replicate(2)),
+            a2.type_byte.eq(type_byte),
         ]
 
         # ---- A2: the previous beat. Type checks, message bytes, verdicts. --------------
-        typed = [Signal(name=f"typed{s}") for s in range(2)]
-        known = [Signal(name=f"known{s}") for s in range(2)]
         type_code = [self.type0, self.type1]
         end_seen, missing, missing_counted = Signal(), Signal(), Signal()
-        stop, header_seen = Signal(), Signal()
+        stop, header_seen, new_frame = Signal(), Signal(), Signal()
+        m.d.sync += new_frame.eq(first)
         # A block length of 0 or past the payload end; a next prefix that cannot fit
         # (judged once the payload end is in, and only if the count wants another block).
-        length_bad = wire("length_bad", a2.parse & (a2.length_zero | a2.over_room))
+        length_bad = wire("length_bad", a2.parse & ((a2.length == 0) | a2.over_room))
         missing_new = wire("missing_new", a2.first_missing |
                            (a2.parse & ~length_bad & a2.over_room_next))
         # Whether the missing block is within the count: block 0 (a header without room),
@@ -204,37 +214,55 @@ class MoldFramer(wiring.Component):
         end_seen_now = wire("end_seen_now", end_seen | a2.end_in)
         missing_now = wire("missing_now", end_seen_now &
                            Mux(missing_new, missing_lt, missing & missing_counted))
-        type_bad, complete = [], []
+        bad_now = wire("bad_now", blocks_ok & (length_bad | missing_now))
+
+        # Type checks take two cycles: the type byte's layout size is looked up and compared
+        # with its block's length in the cycle it is here, the result used in the next (a
+        # message ends at least a beat after its type byte, so its `done` can still wait
+        # for it). A failure pulses `bad` a cycle after it would have, for the same packet.
+        # The block is the one read in this beat, or in the beat before if its message
+        # starts at lane 0 (no other length can be read in that beat).
+        prev_length = Signal(16)
+        with m.If(a2.valid):
+            m.d.sync += prev_length.eq(a2.length)
+        block_length = wire("block_length", Mux(a2.created.any(), a2.length, prev_length), 16)
+        type_known, type_size = type_lookup(m, a2.type_byte, "type")
+        size_ok, known_type = Signal(), Signal()
+        m.d.sync += [
+            size_ok.eq(Mux(type_known,
+                           (type_size == block_length[:SIZE_BITS]) &
+                           (block_length[SIZE_BITS:] == 0),
+                           ~below(block_length, MIN_UNKNOWN_LENGTH))),
+            known_type.eq(type_known),
+        ]
+        type_bad, complete, known_now = [], [], []
         for s, slot in enumerate(slots):
-            was_typed = wire(f"was_typed{s}", typed[s] & ~a2.created[s])
-            check = wire(f"check{s}", blocks_ok & ~was_typed & slot.type_kept)
-            size_ok = wire(f"size_ok{s}", Mux(a2.type_known,
-                                              (a2.type_size == slot.length_low) &
-                                              slot.length_small,
-                                              slot.length_min))
-            type_bad.append(wire(f"type_bad{s}", check & ~size_ok))
-            complete.append(wire(f"complete{s}", blocks_ok & was_typed & slot.last_in))
-            with m.If(a2.created[s]):
-                m.d.sync += typed[s].eq(0)
-            with m.If(check & size_ok):
-                m.d.sync += typed[s].eq(1)
-            # The code is kept from any look at a type byte: only `typed` says it is good.
-            with m.If(slot.type_kept & ~was_typed):
-                m.d.sync += [type_code[s].eq(a2.type_byte), known[s].eq(a2.type_known)]
+            typed, known, checking = (Signal(name=f"typed{s}"), Signal(name=f"known{s}"),
+                                      Signal(name=f"checking{s}"))
+            check = wire(f"check{s}", blocks_ok & slot.type_kept)
+            m.d.sync += checking.eq(check & ~bad_now)
+            with m.If(check):
+                m.d.sync += type_code[s].eq(a2.type_byte)
+            typed_now = wire(f"typed_now{s}", typed | (checking & size_ok))
+            known_now.append(wire(f"known_now{s}", known | (checking & known_type)))
+            type_bad.append(wire(f"type_bad{s}", checking & ~size_ok))
+            complete.append(wire(f"complete{s}", blocks_ok & slot.last_in & typed_now))
+            m.d.sync += [typed.eq(typed_now & ~a2.created[s]),
+                         known.eq(known_now[s] & ~a2.created[s])]
             slot.assemble(m, a2.valid, a2.data, self.buffer1 if s else self.buffer0)
-        bad = wire("bad", blocks_ok & (length_bad | type_bad[0] | type_bad[1] | missing_now))
+        bad = wire("bad", bad_now | type_bad[0] | type_bad[1])
         with m.If(a2.valid):
             m.d.sync += end_seen.eq(end_seen_now)
             with m.If(missing_new):
                 m.d.sync += [missing.eq(1), missing_counted.eq(missing_lt)]
-            with m.If(bad):
-                m.d.sync += stop.eq(1)
             with m.If(a2.header_now):
                 m.d.sync += header_seen.eq(1)
+        # A type failure of a frame that has ended does not stop the next one.
+        with m.If(bad_now | ((type_bad[0] | type_bad[1]) & ~new_frame)):
+            m.d.sync += stop.eq(1)
         with m.If(first):
             # A2 still finishes the previous frame this cycle; the new one starts clean.
-            m.d.sync += [stop.eq(0), end_seen.eq(0), missing.eq(0), header_seen.eq(0),
-                         typed[0].eq(0), typed[1].eq(0)]
+            m.d.sync += [stop.eq(0), end_seen.eq(0), missing.eq(0), header_seen.eq(0)]
 
         done_one = complete[1]
         m.d.sync += [
@@ -242,7 +270,7 @@ class MoldFramer(wiring.Component):
             self.done.eq(complete[0] | complete[1]),
             self.done_slot.eq(done_one),
             self.done_type.eq(Mux(done_one, type_code[1], type_code[0])),
-            self.done_known.eq(Mux(done_one, known[1], known[0])),
+            self.done_known.eq(Mux(done_one, known_now[1], known_now[0])),
             self.bad.eq(bad),
             self.end.eq(a2.valid & a2.last),
             self.end_good.eq(a2.good),
@@ -250,6 +278,14 @@ class MoldFramer(wiring.Component):
         with m.If(a2.valid):
             m.d.sync += [self.feed.eq(a2.feed), self.channel.eq(a2.channel)]
         return m
+
+
+def _or_all(values):
+    values = list(values)
+    result = values[0]
+    for value in values[1:]:
+        result = result | value
+    return result
 
 
 class _A2Beat:
@@ -264,12 +300,10 @@ class _A2Beat:
         self.feed, self.channel = reg("feed", FEED_BITS), reg("channel", CHANNEL_BITS)
         self.end_in = reg("end_in")                  # the payload's last byte is in the beat
         self.header_now, self.parse = reg("header_now"), reg("parse")
-        self.length_zero, self.over_room = reg("length_zero"), reg("over_room")
+        self.length, self.over_room = reg("length", 16), reg("over_room")
         self.over_room_next = reg("over_room_next")
         self.first_missing = reg("first_missing")    # the header leaves no room for block 0
         self.first_block = reg("first_block")        # a parse was of block 0
         self.index_next_lt = reg("index_next_lt")    # index + 1 < count (count registered)
         self.created = reg("created", 2)
-        # The beat's type byte (if a message starts in it), its type known, its layout size.
-        self.type_byte, self.type_known = reg("type_byte", 8), reg("type_known")
-        self.type_size = reg("type_size", SIZE_BITS)
+        self.type_byte = reg("type_byte", 8)         # if a message starts in the beat

@@ -76,32 +76,45 @@ class HeaderCapture(wiring.Component):
         later = go & ~first
 
         # Start lane: from `base` in the first beat (-lanes < base <= 0), registered after.
+        # Each beat is rotated by it, so header byte k is at lane k % lanes; only the first
+        # beat's rotation waits for `base`, and it holds none of the count's bytes.
         start = Signal(lb)
-        start_now = Signal(lb)
-        m.d.comb += start_now.eq(Mux(first, (-self.base)[:lb], start))
+        start_first = Signal(lb)
+        m.d.comb += start_first.eq((-self.base)[:lb])
         with m.If(go & first):
-            m.d.sync += start.eq(start_now)
-        rotated = Signal(8 * lanes)
-        m.d.comb += rotated.eq(Cat(self.data, self.data).bit_select(Cat(Const(0, 3), start_now),
-                                                                     8 * lanes))
+            m.d.sync += start.eq(start_first)
+
+        def rotate(by, name):
+            rotated = Signal(8 * lanes, name=name)
+            m.d.comb += rotated.eq(Cat(self.data, self.data).bit_select(Cat(Const(0, 3), by),
+                                                                         8 * lanes))
+            return rotated
+
+        rotated_first, rotated = rotate(start_first, "rotated_first"), rotate(start, "rotated")
 
         # One-hot index of the beat on the input among the header's beats (bit 0: first).
         beats = (_LAST + lanes - 1) // lanes   # the last beat that can hold header bytes
         beat = Signal(beats + 1)
         with m.If(go):
             m.d.sync += beat.eq(Mux(first, 0b10, beat << 1))
-        here = [first] + [later & beat[j] for j in range(1, beats + 1)]
 
         flags = {}
         for k in range(_HEADER.size):
             low_beat, lane = divmod(k, lanes)
             # Byte k is in beat low_beat when s < lanes - lane, else in the next one.
-            fits = start_now < lanes - lane
-            write = (here[low_beat] & fits) | (here[low_beat + 1] & ~fits)
+            fits = start < lanes - lane
+            if low_beat == 0:
+                with m.If(go & first & (start_first < lanes - lane)):
+                    m.d.sync += self.header.word_select(k, 8).eq(rotated_first.word_select(lane,
+                                                                                           8))
+                write = later & beat[1] & ~fits
+            else:
+                write = later & ((beat[low_beat] & fits) | (beat[low_beat + 1] & ~fits))
             byte = rotated.word_select(lane, 8)
             with m.If(write):
                 m.d.sync += self.header.word_select(k, 8).eq(byte)
             if k in range(_COUNT.offset, _COUNT.end):
+                assert low_beat > 0
                 names = ("zero", "ones", "le1") if k == _COUNT.end - 1 else ("zero", "ones")
                 values = {"zero": byte == 0, "ones": byte == 0xFF, "le1": byte[1:] == 0}
                 for name in names:
@@ -118,8 +131,9 @@ class HeaderCapture(wiring.Component):
         # in the first beat; `end_next` says the next beat is that one.
         end_lane, end_beat, end_next = Signal(lb), Signal(range(beats + 2)), Signal()
         with m.If(go & first):
-            m.d.sync += [end_lane.eq(_LAST + start_now), end_beat.eq((_LAST + start_now) >> lb),
-                         end_next.eq(((_LAST + start_now) >> lb) == 1)]
+            m.d.sync += [end_lane.eq(_LAST + start_first),
+                         end_beat.eq((_LAST + start_first) >> lb),
+                         end_next.eq(((_LAST + start_first) >> lb) == 1)]
         with m.Elif(go):
             m.d.sync += end_next.eq(Cat(beat[j] & (end_beat == j + 1)
                                         for j in range(1, beats)).any())

@@ -45,6 +45,7 @@ from hdl.feed.layouts import CHANNEL_BITS, FRAME_END_LAYOUT, GAP_LAYOUT
 from hdl.feed.mold_channels import ChannelTable
 from hdl.feed.mold_regs import COUNTER_NAMES, mold_block, type_counter_name
 from hdl.host_if.csr_bank import block_signature
+from hdl.mapping import below
 from proto import moldudp64
 from proto.itch import MESSAGES
 
@@ -118,8 +119,8 @@ class MoldSequencer(wiring.Component):
         for n in range(n_ch):
             after.append(Signal(name=f"after{n}"))
             before.append(Signal(name=f"before{n}"))
-            m.d.sync += [after[n].eq(head_seq > table.expected[n]),
-                         before[n].eq(head_seq < table.expected[n])]
+            m.d.sync += [after[n].eq(below(table.expected[n], head_seq)),
+                         before[n].eq(below(head_seq, table.expected[n]))]
         session_match = table.session_matches(head_session)
         e_now, known, learning = Signal(64), Signal(), Signal()
         m.d.sync += [
@@ -138,7 +139,6 @@ class MoldSequencer(wiring.Component):
             behind.eq(known & Array(before)[self.channel]),
         ]
         fresh = ~known | jump
-        ok_now = Mux(self.header_done, match, ok)
         host_hit = Signal()
         m.d.comb += host_hit.eq(table.host_command(Mux(self.header_done, self.channel, ch)))
         closing, good = Signal(), Signal()
@@ -156,7 +156,7 @@ class MoldSequencer(wiring.Component):
                 gap_pending.eq(match & jump), gap_first.eq(e_now),
                 # S - E in halves; its saturation is worked out at the frame's end.
                 ahead_hi.eq(head_seq[32:] - e_now[32:]), ahead_lo.eq(head_seq[:32] - e_now[:32]),
-                ahead_borrow.eq(head_seq[:32] < e_now[:32]),
+                ahead_borrow.eq(below(head_seq[:32], e_now[:32])),
                 heartbeat.eq(head_count == moldudp64.HEARTBEAT_COUNT),
                 end_of_session.eq(head_count == moldudp64.END_OF_SESSION_COUNT),
                 emitted.eq(0), stale.eq(host_hit),
@@ -174,10 +174,13 @@ class MoldSequencer(wiring.Component):
                          advanced.eq(advanced | ~duplicate)]
         with m.If(self.deliver):
             m.d.sync += emitted.eq(1)
-        # `ok_now` waits for the session comparison: counted a cycle later, so that
-        # the comparison does not also drive a counter's 32 enables.
-        bad_counted = Signal()
-        m.d.sync += bad_counted.eq(self.bad & ok_now)
+        # A bad block counts for a frame whose session matched. With its header (block 0
+        # can be bad in the header's beat) the match is only in `ok` the cycle after, so
+        # both cases count two cycles later; `ok` lasts the cycle after the frame's end.
+        bad_later, bad_header, bad_counted = Signal(), Signal(), Signal()
+        m.d.sync += [bad_later.eq(self.bad & ~self.header_done & ok),
+                     bad_header.eq(self.bad & self.header_done),
+                     bad_counted.eq(bad_later | (bad_header & ok))]
         counts = {name: Signal(32, name=f"count_{name}") for name in COUNTER_NAMES}
         counts.update({type_counter_name(code): Signal(32, name=f"count_{code}_{ord(code)}")
                        for code in MESSAGES})
@@ -195,7 +198,7 @@ class MoldSequencer(wiring.Component):
         # Stage C: the frame's verdict, the cycle after its last beat's stage B. S - E is
         # 2**32 or more when its high half, less the low half's borrow, is not 0.
         commit = closing & good & ok
-        gap_count = Mux(ahead_hi > ahead_borrow, _SATURATED, ahead_lo)
+        gap_count = Mux(below(ahead_borrow, ahead_hi), _SATURATED, ahead_lo)
         gap_out = Signal(GAP_LAYOUT)
         gap_out_valid = Signal()
         m.d.sync += [self.frame_end.valid.eq(closing & emitted),

@@ -20,20 +20,14 @@ A good body is at least 12 bytes, more than a beat's lanes: it never ends in the
 it starts. A shorter block is bad (the framer stops the packet there) and its buffer is
 never delivered, so the bytes written for it do not matter.
 
-The size check in A2 compares the type's layout size, looked up by the framer in A1, with
-the block length the slot keeps in three small pieces.
+The type byte and the block length are checked by the framer.
 """
 
 from __future__ import annotations
 
 from amaranth import Cat, Const, Mux, Signal
 
-from hdl.feed.itch_fields import type_sizes
-
-__all__ = ["MessageSlot", "SIZE_BITS"]
-
-#: Width of a known layout size (the largest ITCH 5.0 message is 50 bytes).
-SIZE_BITS = max(type_sizes().values()).bit_length()
+__all__ = ["MessageSlot"]
 
 
 class MessageSlot:
@@ -62,23 +56,23 @@ class MessageSlot:
         # p + rot < lanes (-1 while the body starts in the beat after).
         self.word = Signal(words + 2, name=f"{name}_word")
         self.ended = Signal(name=f"{name}_ended", init=1)
-        # The block length, as the size check needs it.
-        self.length_low = Signal(SIZE_BITS, name=f"{name}_length_low")
-        self.length_small = Signal(name=f"{name}_length_small")   # below 2 ** SIZE_BITS
-        self.length_min = Signal(name=f"{name}_length_min")       # at least the minimum
         # A1's look-ahead for A2, all about the beat A2 sees next.
         self.lanes_in = Signal(lanes, name=f"{name}_lanes_in")    # kept lanes of the body
         self.type_kept = Signal(name=f"{name}_type_kept")         # the type byte is in it
         self.last_in = Signal(name=f"{name}_last_in")             # the last byte is in it
 
-    def track(self, m, *, go, first, create, body_now, body_lane, ends, end_lane, length,
-              min_length, keep):
+    def track(self, m, *, go, first, create, body_now, body_lane, body_from, ends, end_at,
+              end_upto, keep):
         """A1: next state and A2's look-ahead for the beat A1 holds (its ``keep``).
 
-        ``create`` (late: it waits for the block's checks) only selects between two sets
-        of values from registers: those of a new body starting at lane ``body_lane`` of the
-        beat A1 holds (``body_now``) or at lane 0 of the beat after, and those of the
-        current body a beat later, which ends in this beat at ``end_lane`` if ``ends``.
+        Registers change with ``go``; ``first`` (read only then) resets them. ``create``
+        (from registers, but the most logic) only selects between two sets of
+        values from registers: those of a new body starting at lane ``body_lane`` (the first
+        of the mask ``body_from``) of the beat A1 holds (``body_now``) or at lane 0 of the
+        beat after,
+        and those of the current body a beat later, which ends in this beat at ``end_at``
+        if ``ends``. ``keep`` is contiguous from lane 0 in every beat that can hold a
+        length, so a lane's byte is kept if some lane from it on is.
         """
         lanes = self.lanes
 
@@ -89,24 +83,26 @@ class MessageSlot:
             return signal
 
         # A new body (the same for both slots, so cheap to compute twice).
-        new_lanes = Cat(*(body_now & (body_lane <= i) & keep[i] for i in range(lanes)))
-        new_type_kept = body_now & keep.bit_select(body_lane, 1)
+        new_lanes = wire("new_lanes", Mux(body_now, body_from & keep, 0), lanes)
+        new_type_kept = body_now & (body_from & keep).any()
 
         # The current body, one beat on.
         active = wire("active", (self.past | self.now | self.soon) & ~self.ended)
         ending = wire("ending", active & ends)
-        old_lanes = Cat(*(active & (~ends | (i <= end_lane)) & keep[i] for i in range(lanes)))
+        old_lanes = wire("old_lanes", Mux(active, Mux(ends, end_upto, ~0) & keep, 0), lanes)
         old_type_kept = self.soon & keep[0]   # a body starting soon starts at lane 0
 
         with m.If(go):
-            with m.If(create):
+            with m.If(first):
+                # A new frame: its first beat holds no block.
+                m.d.sync += [self.soon.eq(0), self.now.eq(0), self.past.eq(0),
+                             self.word.eq(0), self.ended.eq(1), self.lanes_in.eq(0),
+                             self.type_kept.eq(0), self.last_in.eq(0)]
+            with m.Elif(create):
                 m.d.sync += [
                     self.soon.eq(~body_now), self.now.eq(body_now), self.past.eq(0),
                     self.rot.eq(body_lane), self.word.eq(Mux(body_now, 0b10, 0b01)),
                     self.ended.eq(0),
-                    self.length_low.eq(length[:SIZE_BITS]),
-                    self.length_small.eq(length[SIZE_BITS:] == 0),
-                    self.length_min.eq(length >= min_length),
                     self.lanes_in.eq(new_lanes), self.type_kept.eq(new_type_kept),
                     self.last_in.eq(0),
                 ]
@@ -115,13 +111,8 @@ class MessageSlot:
                     self.soon.eq(0), self.now.eq(self.soon), self.past.eq(self.past | self.now),
                     self.word.eq(self.word << 1), self.ended.eq(self.ended | ending),
                     self.lanes_in.eq(old_lanes), self.type_kept.eq(old_type_kept),
-                    self.last_in.eq(ending & keep.bit_select(end_lane, 1)),
+                    self.last_in.eq(ending & (keep & end_at).any()),
                 ]
-        with m.If(first):
-            # A new frame: its first beat holds no block.
-            m.d.sync += [self.soon.eq(0), self.now.eq(0), self.past.eq(0), self.word.eq(0),
-                         self.ended.eq(1), self.lanes_in.eq(0), self.type_kept.eq(0),
-                         self.last_in.eq(0)]
 
     def assemble(self, m, valid, data, buffer):
         """A2: write the beat's bytes of the body into ``buffer``, body byte 0 first.
@@ -148,3 +139,4 @@ class MessageSlot:
                 with m.If(rotated_en[p] & target):
                     m.d.sync += buffer.word_select(w * lanes + p, 8).eq(
                         rotated.word_select(p, 8))
+
