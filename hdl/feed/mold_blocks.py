@@ -54,6 +54,8 @@ class BlockTracker(wiring.Component):
     ----------
     lanes : int
         Bytes per beat (4 or 8).
+    small_bits : int
+        ``length_small`` compares the length with ``2**small_bits``.
 
     Interface attributes
     --------------------
@@ -70,6 +72,10 @@ class BlockTracker(wiring.Component):
         kept (``read_kept``, combinational).
     length : Out(16)
         Combinational: the length read in this beat.
+    length_small : Out(1)
+        Combinational: it is below ``2**small_bits`` (per lane, no lane multiplexer ahead).
+    last_length, last_small : Out
+        Registers: the length read at the last read, and whether it is small.
     body_lane, body_now : Out
         Registers: the read block's message starts at lane ``body_lane``, in this beat if
         ``body_now`` (else in the next one, and ``body_lane`` is 0).
@@ -88,13 +94,15 @@ class BlockTracker(wiring.Component):
         Register: the first block's prefix is past the payload end (from ``first`` on).
     """
 
-    def __init__(self, lanes: int):
+    def __init__(self, lanes: int, small_bits: int = 8):
         self.lanes = lanes
+        self.small_bits = small_bits
         self.lane_bits = lb = (lanes - 1).bit_length()
         super().__init__({
             "go": In(1), "first": In(1), "base": In(signed(16)), "payload_length": In(16),
             "data": In(8 * lanes), "keep": In(lanes),
-            "read": Out(1), "read_kept": Out(1), "length": Out(16),
+            "read": Out(1), "read_kept": Out(1), "length": Out(16), "length_small": Out(1),
+            "last_length": Out(16), "last_small": Out(1),
             "body_lane": Out(lb), "body_now": Out(1), "body_from": Out(lanes),
             "type_at": Out(lanes),
             "end_here": Out(1), "end_lane": Out(lb), "end_at": Out(lanes), "end_upto": Out(lanes),
@@ -144,7 +152,7 @@ class BlockTracker(wiring.Component):
         is1 = Signal(name="is1")                          # distance == 1
         distance = Signal(signed(_DISTANCE_BITS), name="distance")  # beats to the high byte
         pending = Signal(name="pending")
-        pending_length = Signal(16, name="pending_length")
+        pending_length = self.last_length
         pending_lane = Signal(lb, name="pending_lane")    # the low byte's lane at the read
         pending_small = Signal(name="pending_small")      # pending_length < 4 * lanes
         pending_base = Signal(signed(lb + 3), name="pending_base")  # lane + 1 - 2 * lanes
@@ -205,6 +213,13 @@ class BlockTracker(wiring.Component):
                                                                    for v in values)).any()
                     fast[i] = fast[i] | term
         fast = [wire(f"fast{i}", value) for i, value in enumerate(fast)]
+        small = 0
+        for lane in range(lanes):
+            high_part, low_part = length_bytes(lane)
+            small = small | (low_at[lane] & (high_part == 0) &
+                             (low_part[self.small_bits:] == 0 if self.small_bits < 8 else 1))
+        m.d.comb += self.length_small.eq(small)
+        last_small = self.last_small
         fast.append(0)  # a position a beat further is resolved in the next beat anyway
 
         lanes_read = 0
@@ -273,6 +288,7 @@ class BlockTracker(wiring.Component):
                     *(flag.eq(value) for flag, value in zip(flags, fast, strict=True)),
                     lane_regs.eq(lanes_read), self.type_at.eq(type_read),
                     pending.eq(1), pending_length.eq(length), pending_lane.eq(low_lane),
+                    last_small.eq(self.length_small),
                     pending_small.eq(length[lb + 2:] == 0),
                     pending_base.eq(low_lane + 1 - 2 * lanes),
                     base_less1.eq(room_now - _PREFIX), base_less2.eq(room_now - 2 * _PREFIX),

@@ -39,7 +39,7 @@ from hdl.feed.layouts import CHANNEL_BITS, FEED_BITS, payload_beat_layout
 from hdl.feed.mold_blocks import MIN_BLOCK, BlockTracker
 from hdl.feed.mold_header import HeaderCapture
 from hdl.feed.mold_slots import MessageSlot
-from hdl.mapping import below
+from hdl.mapping import below, table
 from proto import moldudp64
 
 __all__ = ["MoldFramer", "MIN_UNKNOWN_LENGTH", "SUPPORTED_WIDTHS"]
@@ -121,7 +121,7 @@ class MoldFramer(wiring.Component):
 
         # ---- A1: the input beat. Header, block lengths, message extents. ---------------
         m.submodules.header = header = HeaderCapture(lanes)
-        m.submodules.blocks = blocks = BlockTracker(lanes)
+        m.submodules.blocks = blocks = BlockTracker(lanes, SIZE_BITS)
         for part in (header, blocks):
             m.d.comb += [part.go.eq(go), part.first.eq(beat.first), part.base.eq(beat.base),
                          part.data.eq(beat.data), part.keep.eq(beat.keep)]
@@ -150,17 +150,30 @@ class MoldFramer(wiring.Component):
             with m.Elif(create):
                 m.d.sync += [index.eq(index1), index1.eq(index1 + 1), first_block.eq(0)]
 
-        # The payload's last byte: where it is relative to the next beat, set by the first.
-        # A payload ending in the first two beats has no whole header, so there it does not
-        # matter.
-        end_at, end_next = Signal(signed(19)), Signal()
+        # The payload's last byte: in how many beats (`end_beats`, from the next one), at
+        # which lane. The first beat stores the count from the second (a carry chain after
+        # the input registers, with no selection after it); from the second beat on it
+        # counts down, and "the next beat" is a comparison of the count with 1 (no carry
+        # chain before it). A payload ending in the first two beats has no whole header,
+        # so there it does not matter.
+        end_first, end_beats = (Signal(signed(18 - lane_bits), name="end_first"),
+                                Signal(signed(18 - lane_bits), name="end_beats"))
+        end_lane, end_next, second = (Signal(lane_bits, name="end_lane"),
+                                      Signal(name="end_next"), Signal(name="second"))
         with m.If(go):
             with m.If(beat.first):
-                m.d.sync += [end_at.eq(beat.length - 1 - beat.base - lanes), end_next.eq(0)]
+                # -lanes < base <= 0 in a first beat: one small operand, one carry chain.
+                offset = table(m, "end_offset", beat.base[:lane_bits],
+                               lambda low: ((-low) % lanes) - 1 - lanes, lane_bits + 2)
+                end = wire("end_from_second", beat.length + offset.as_signed(), signed(18))
+                m.d.sync += [end_first.eq(end[lane_bits:]), end_lane.eq(end[:lane_bits]),
+                             end_next.eq(0), second.eq(1)]
             with m.Else():
-                m.d.sync += [end_at.eq(end_at - lanes),
-                             end_next.eq(~below(end_at, lanes) & below(end_at, 2 * lanes))]
-        end_in = wire("end_in", later & end_next & beat.keep.bit_select(end_at[:lane_bits], 1))
+                beats_now = wire("end_beats_now", Mux(second, end_first, end_beats),
+                                 signed(18 - lane_bits))
+                m.d.sync += [end_beats.eq(beats_now - 1), second.eq(0),
+                             end_next.eq(beats_now == 1)]
+        end_in = wire("end_in", later & end_next & beat.keep.bit_select(end_lane, 1))
 
         # The slots; the current body's end goes to the slot of the last block parsed.
         slots = [MessageSlot(s, lanes, self.words) for s in range(2)]
@@ -173,6 +186,14 @@ class MoldFramer(wiring.Component):
         type_byte = wire("type_byte", _or_all(beat.data.word_select(lane, 8) &
                                               blocks.type_at[lane].replicate(8)
                                               for lane in range(lanes)), 8)
+        type_known, type_size = type_lookup(m, type_byte, "type")
+        # Its block's length: read in this beat, or in the one before when the message
+        # starts at lane 0 (no other length can be read in that beat). Only the low bits
+        # and "below 64" are kept: every known type's layout size is below 64.
+        soon = wire("soon", slots[0].soon | slots[1].soon)
+        check_low = wire("check_low", Mux(soon, blocks.last_length, blocks.length)[:SIZE_BITS],
+                         SIZE_BITS)
+        check_small = wire("check_small", Mux(soon, blocks.last_small, blocks.length_small))
         for s, slot in enumerate(slots):
             slot.track(m, go=go, first=beat.first, create=created[s], body_now=blocks.body_now,
                        body_lane=blocks.body_lane, body_from=blocks.body_from,
@@ -190,7 +211,9 @@ class MoldFramer(wiring.Component):
             a2.first_missing.eq(header.now & blocks.no_room),
             a2.first_block.eq(first_block), a2.index_next_lt.eq(index_next_lt),
             a2.created.eq(Cat(*created) & later.replicate(2)),
-            a2.type_byte.eq(type_byte),
+            a2.type_byte.eq(type_byte), a2.type_known.eq(type_known),
+            a2.type_size.eq(type_size), a2.check_low.eq(check_low),
+            a2.check_small.eq(check_small),
         ]
 
         # ---- A2: the previous beat. Type checks, message bytes, verdicts. --------------
@@ -216,24 +239,16 @@ class MoldFramer(wiring.Component):
                            Mux(missing_new, missing_lt, missing & missing_counted))
         bad_now = wire("bad_now", blocks_ok & (length_bad | missing_now))
 
-        # Type checks take two cycles: the type byte's layout size is looked up and compared
-        # with its block's length in the cycle it is here, the result used in the next (a
-        # message ends at least a beat after its type byte, so its `done` can still wait
-        # for it). A failure pulses `bad` a cycle after it would have, for the same packet.
-        # The block is the one read in this beat, or in the beat before if its message
-        # starts at lane 0 (no other length can be read in that beat).
-        prev_length = Signal(16)
-        with m.If(a2.valid):
-            m.d.sync += prev_length.eq(a2.length)
-        block_length = wire("block_length", Mux(a2.created.any(), a2.length, prev_length), 16)
-        type_known, type_size = type_lookup(m, a2.type_byte, "type")
+        # Type checks take two cycles: the type byte's layout size (looked up in A1) is
+        # compared with its block's length in the cycle the byte is here, the result used
+        # in the next (a message ends at least a beat after its type byte, so its `done`
+        # can still wait for it). A failure pulses `bad` a cycle after it would have, for
+        # the same packet.
         size_ok, known_type = Signal(), Signal()
         m.d.sync += [
-            size_ok.eq(Mux(type_known,
-                           (type_size == block_length[:SIZE_BITS]) &
-                           (block_length[SIZE_BITS:] == 0),
-                           ~below(block_length, MIN_UNKNOWN_LENGTH))),
-            known_type.eq(type_known),
+            size_ok.eq(Mux(a2.type_known, (a2.type_size == a2.check_low) & a2.check_small,
+                           ~a2.check_small | ~below(a2.check_low, MIN_UNKNOWN_LENGTH))),
+            known_type.eq(a2.type_known),
         ]
         type_bad, complete, known_now = [], [], []
         for s, slot in enumerate(slots):
@@ -307,3 +322,6 @@ class _A2Beat:
         self.index_next_lt = reg("index_next_lt")    # index + 1 < count (count registered)
         self.created = reg("created", 2)
         self.type_byte = reg("type_byte", 8)         # if a message starts in the beat
+        self.type_known, self.type_size = reg("type_known"), reg("type_size", SIZE_BITS)
+        # Its block's length: low bits, and below 2**SIZE_BITS.
+        self.check_low, self.check_small = reg("check_low", SIZE_BITS), reg("check_small")

@@ -18,6 +18,7 @@ from amaranth import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from hdl.mapping import below
 from proto import moldudp64
 
 __all__ = ["HeaderCapture"]
@@ -92,7 +93,9 @@ class HeaderCapture(wiring.Component):
 
         rotated_first, rotated = rotate(start_first, "rotated_first"), rotate(start, "rotated")
 
-        # One-hot index of the beat on the input among the header's beats (bit 0: first).
+        # One-hot index of the beat on the input among the header's beats (bit 0: first),
+        # and, prepared a beat ahead, which header bytes the next beat carries: the byte
+        # registers' enables wait for nothing but `go`.
         beats = (_LAST + lanes - 1) // lanes   # the last beat that can hold header bytes
         beat = Signal(beats + 1)
         with m.If(go):
@@ -101,15 +104,20 @@ class HeaderCapture(wiring.Component):
         flags = {}
         for k in range(_HEADER.size):
             low_beat, lane = divmod(k, lanes)
-            # Byte k is in beat low_beat when s < lanes - lane, else in the next one.
-            fits = start < lanes - lane
+            byte_of = lanes - lane    # byte k is in beat low_beat when s < lanes - lane
+            due = Signal(name=f"due{k}")
+            # The beat after the first is beat 1; after beat j comes beat j + 1.
+            in_beat1 = (low_beat == 1) & below(start_first, byte_of) | \
+                (low_beat == 0) & ~below(start_first, byte_of)
+            after = (beat[low_beat - 1] if low_beat >= 2 else 0) & below(start, byte_of) | \
+                (beat[low_beat] if low_beat >= 1 else 0) & ~below(start, byte_of)
+            with m.If(go):
+                m.d.sync += due.eq(Mux(first, in_beat1, after))
             if low_beat == 0:
-                with m.If(go & first & (start_first < lanes - lane)):
+                with m.If(go & first & below(start_first, byte_of)):
                     m.d.sync += self.header.word_select(k, 8).eq(rotated_first.word_select(lane,
                                                                                            8))
-                write = later & beat[1] & ~fits
-            else:
-                write = later & ((beat[low_beat] & fits) | (beat[low_beat + 1] & ~fits))
+            write = later & due
             byte = rotated.word_select(lane, 8)
             with m.If(write):
                 m.d.sync += self.header.word_select(k, 8).eq(byte)

@@ -19,8 +19,8 @@ Stage B, the cycle after the framer's pulses:
 - ``done``: message ``i`` (sequence S + i) is a duplicate if ``S + i < E``; otherwise it
   is delivered (known type: ``deliver`` is high this cycle) or skipped (unknown type).
   Either way it consumes its sequence number. Duplicates lead the packet, so whether the
-  next message is one is a register: it stops being one after the message with sequence
-  E - 1 (an equality, not a subtraction).
+  next message is one is a register: a count of E - (S + i) down from E - S says when
+  they end (a zero test, no comparison).
 - ``bad``: counted; the framer has stopped the packet.
 
 Stage C, the cycle after the framer's ``end``: commit or forget the context; ``frame_end``
@@ -37,7 +37,7 @@ no longer writes the channel's state back.
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Module, Mux, Signal
+from amaranth import Cat, Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -104,7 +104,7 @@ class MoldSequencer(wiring.Component):
         ch, ok, mismatch, learn_new = Signal(CHANNEL_BITS), Signal(), Signal(), Signal()
         session = Signal(8 * _SESSION.size)
         seq, base_expected, base_known = Signal(64), Signal(64), Signal()
-        last_duplicate = Signal(64)                  # E - 1
+        left = Signal(64)        # E - (the next message's sequence), while it is a duplicate
         duplicate, advanced = Signal(), Signal()     # the next message is one; one was not
         gap_pending, gap_first = Signal(), Signal(64)
         ahead_hi, ahead_lo, ahead_borrow = Signal(32), Signal(32), Signal()   # S - E
@@ -115,29 +115,40 @@ class MoldSequencer(wiring.Component):
         head_session = _field(self.header, _SESSION, big_endian=False)
         head_seq = _field(self.header, _SEQUENCE)
         head_count = _field(self.header, _COUNT)
-        after, before = [], []          # S > E, S < E, per channel
-        for n in range(n_ch):
-            after.append(Signal(name=f"after{n}"))
-            before.append(Signal(name=f"before{n}"))
-            m.d.sync += [after[n].eq(below(table.expected[n], head_seq)),
-                         before[n].eq(below(head_seq, table.expected[n]))]
+        # Per channel, registered: S > E (a gap), S < E (duplicates), the session matches
+        # (or the channel learns one). The frame's channel, one-hot in a register, selects.
+        jumps, behinds, matches = [], [], []
         session_match = table.session_matches(head_session)
-        e_now, known, learning = Signal(64), Signal(), Signal()
+        learnings = [table.learn_mode[n] & ~table.learned[n] for n in range(n_ch)]
+        for n in range(n_ch):
+            jump_n, behind_n, match_n = (Signal(name=f"jump{n}"), Signal(name=f"behind{n}"),
+                                         Signal(name=f"match{n}"))
+            m.d.sync += [jump_n.eq(table.known[n] & below(table.expected[n], head_seq)),
+                         behind_n.eq(table.known[n] & below(head_seq, table.expected[n]))]
+            m.d.comb += match_n.eq(session_match[n] | learnings[n])
+            jumps.append(jump_n)
+            behinds.append(behind_n)
+            matches.append(match_n)
+        e_now, known = Signal(64), Signal()
+        channel_at = Signal(n_ch)       # one-hot; none for a channel beyond `channels`
+        s_nonzero = Signal()
         m.d.sync += [
             e_now.eq(table.expected[self.channel]), known.eq(table.known[self.channel]),
-            learning.eq(table.learn_mode[self.channel] & ~table.learned[self.channel]),
+            channel_at.eq(Cat(self.channel == n for n in range(n_ch))),
+            s_nonzero.eq(head_seq != 0),
         ]
+
+        def selected(flags):
+            return (Cat(*flags) & channel_at).any()
+
         # A channel number beyond `channels` (a host configuration error) has no state:
         # its frames are ignored rather than aliasing another channel.
-        in_range = self.channel < n_ch
-        match = Signal()
+        in_range = channel_at.any()
+        match, learning = Signal(), Signal()
         jump = Signal()      # S > E: a gap (E, S - E), E = S
         behind = Signal()    # E > S: the first E - S messages are duplicates
-        m.d.comb += [
-            match.eq((learning | Array(session_match)[self.channel]) & in_range),
-            jump.eq(known & Array(after)[self.channel]),
-            behind.eq(known & Array(before)[self.channel]),
-        ]
+        m.d.comb += [match.eq(selected(matches)), learning.eq(selected(learnings)),
+                     jump.eq(selected(jumps)), behind.eq(selected(behinds))]
         fresh = ~known | jump
         host_hit = Signal()
         m.d.comb += host_hit.eq(table.host_command(Mux(self.header_done, self.channel, ch)))
@@ -151,8 +162,8 @@ class MoldSequencer(wiring.Component):
                 ch.eq(self.channel), ok.eq(match), mismatch.eq(~match & in_range),
                 learn_new.eq(learning), session.eq(head_session), seq.eq(head_seq),
                 base_expected.eq(Mux(fresh, head_seq, e_now)),
-                base_known.eq(~fresh | (head_seq != 0)),
-                last_duplicate.eq(e_now - 1), duplicate.eq(behind), advanced.eq(0),
+                base_known.eq(~fresh | s_nonzero),
+                left.eq(e_now - head_seq), duplicate.eq(behind), advanced.eq(0),
                 gap_pending.eq(match & jump), gap_first.eq(e_now),
                 # S - E in halves; its saturation is worked out at the frame's end.
                 ahead_hi.eq(head_seq[32:] - e_now[32:]), ahead_lo.eq(head_seq[:32] - e_now[:32]),
@@ -169,8 +180,8 @@ class MoldSequencer(wiring.Component):
         m.d.comb += [self.deliver.eq(judged & ~duplicate & self.done_known),
                      self.sequence.eq(seq)]
         with m.If(judged):
-            m.d.sync += [seq.eq(seq + 1),
-                         duplicate.eq(duplicate & (seq != last_duplicate)),
+            m.d.sync += [seq.eq(seq + 1), left.eq(left - 1),
+                         duplicate.eq(duplicate & (left[1:] != 0)),
                          advanced.eq(advanced | ~duplicate)]
         with m.If(self.deliver):
             m.d.sync += emitted.eq(1)
@@ -217,12 +228,16 @@ class MoldSequencer(wiring.Component):
         table.commit(commit & ~stale, ch, Mux(advanced, seq, base_expected),
                      Mux(advanced, seq != 0, base_known), learn_new, session, end_of_session)
 
+        # Counters move a cycle after their event (the event is registered first), so that
+        # the judgement logic does not also drive 32 enables; the gap counters count gap
+        # reports.
+        gap_step = Signal(32)
+        m.d.sync += gap_step.eq(gap_out.count)
         for name, count in counts.items():
-            # The gap counters count gap reports, a cycle after the frame's verdict.
-            step = gap_out.count if name == "gap_messages" else 1
-            fire = bump["gaps"] if name == "gap_messages" else bump[name]
+            fire = Signal(name=f"fire_{name}")
+            m.d.sync += fire.eq(bump["gaps"] if name == "gap_messages" else bump[name])
             with m.If(fire):
-                m.d.sync += count.eq(count + step)
+                m.d.sync += count.eq(count + (gap_step if name == "gap_messages" else 1))
             m.d.comb += getattr(self.regs, name).eq(count)
         # Host commands win over a commit in the same cycle (they come later here).
         table.finish()
