@@ -27,11 +27,16 @@ the gateware must match message for message is :mod:`sim.feed_model`.
 
 from __future__ import annotations
 
-from amaranth import Module, Mux
+from amaranth import Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from hdl.feed.itch_fields import extract_event_fields
+from hdl.feed.itch_fields import (
+    extract_event_fields,
+    select_sources,
+    source_overflows,
+    wide_sources,
+)
 from hdl.feed.layouts import EVENT_LAYOUT, FRAME_END_LAYOUT, GAP_LAYOUT, payload_beat_layout
 from hdl.feed.mold_framer import SUPPORTED_WIDTHS, MoldFramer
 from hdl.feed.mold_regs import mold_block
@@ -104,8 +109,31 @@ class MoldItch(wiring.Component):
                      for name in ("header", "header_done", "done", "done_type", "done_known",
                                   "bad", "end", "end_good", "channel")]
 
-        message = Mux(framer.done_slot, framer.buffer1, framer.buffer0)
-        columns = extract_event_fields(m, message, framer.done_type)
+        # Which bytes each column takes, decoded from each buffer's type byte ahead of the
+        # message's `done` (the type byte is checked at least a cycle before the message
+        # completes), and whether a wide source overflows (its bytes are in a beat before
+        # the message's last): registers, so that the event's columns are an AND-OR of
+        # buffer bits.
+        selects, overflows = [], []
+        for s, (buffer, type_code) in enumerate(((framer.buffer0, framer.type0),
+                                                  (framer.buffer1, framer.type1))):
+            decoded = select_sources(m, type_code, f"select{s}")
+            registered = {}
+            for column, value in decoded.items():
+                registered[column] = Signal.like(value, name=f"select{s}_{column}_r")
+                m.d.sync += registered[column].eq(value)
+            selects.append(registered)
+            flags = {}
+            for column, index, field in wide_sources():
+                flags[(column, index)] = Signal(name=f"overflow{s}_{column}{index}")
+                m.d.sync += flags[(column, index)].eq(source_overflows(buffer, column, field))
+            overflows.append(flags)
+        one = framer.done_slot
+        message = Mux(one, framer.buffer1, framer.buffer0)
+        columns = extract_event_fields(
+            m, message, framer.done_type,
+            {column: Mux(one, selects[1][column], selects[0][column]) for column in selects[0]},
+            {key: Mux(one, overflows[1][key], overflows[0][key]) for key in overflows[0]})
         event = self.events.p
         m.d.sync += [getattr(event, name).eq(value) for name, value in columns.items()]
         m.d.sync += [

@@ -8,15 +8,19 @@ context back (stage C). Withdrawing a frame is therefore just not writing it bac
 next frame of the channel sees the committed state (:mod:`hdl.feed.mold_itch` says how far
 apart frames must be for that).
 
-Stage B, the cycle after the framer's pulses (the channel's state is selected the cycle
-before, so the 64-bit comparisons start from registers):
+Stage B, the cycle after the framer's pulses:
 
 - ``header_done``: session check (configured, or learned: the first accepted packet's
   session is taken); with S the packet's sequence number: E = 0 -> E = S; S > E -> a gap
-  (E, S - E), E = S; S <= E -> the first E - S messages are duplicates.
-- ``done``: message ``i`` (sequence S + i) is a duplicate if ``i < E - S``; otherwise it is
-  delivered (known type: ``deliver`` is high this cycle) or skipped (unknown type). Either
-  way it consumes its sequence number.
+  (E, S - E), E = S; S <= E -> the first E - S messages are duplicates. The header is
+  complete, and ``channel`` is the frame's, a cycle before ``header_done`` (a header never
+  completes on a frame's first beat): S is compared with every channel's E then, into
+  registers, and ``header_done`` only selects the frame's channel.
+- ``done``: message ``i`` (sequence S + i) is a duplicate if ``S + i < E``; otherwise it
+  is delivered (known type: ``deliver`` is high this cycle) or skipped (unknown type).
+  Either way it consumes its sequence number. Duplicates lead the packet, so whether the
+  next message is one is a register: a count of E - (S + i) down from E - S says when
+  they end (a zero test, no comparison).
 - ``bad``: counted; the framer has stopped the packet.
 
 Stage C, the cycle after the framer's ``end``: commit or forget the context; ``frame_end``
@@ -33,19 +37,15 @@ no longer writes the channel's state back.
 
 from __future__ import annotations
 
-from amaranth import Array, Cat, Const, Module, Mux, Signal, signed
+from amaranth import Cat, Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.feed.layouts import CHANNEL_BITS, FRAME_END_LAYOUT, GAP_LAYOUT
-from hdl.feed.mold_regs import (
-    COUNTER_NAMES,
-    SESSION_WORDS,
-    channel_register,
-    mold_block,
-    type_counter_name,
-)
+from hdl.feed.mold_channels import ChannelTable
+from hdl.feed.mold_regs import COUNTER_NAMES, mold_block, type_counter_name
 from hdl.host_if.csr_bank import block_signature
+from hdl.mapping import below
 from proto import moldudp64
 from proto.itch import MESSAGES
 
@@ -53,18 +53,13 @@ __all__ = ["MoldSequencer"]
 
 _HEADER = moldudp64.HEADER
 _SESSION, _SEQUENCE, _COUNT = _HEADER["session"], _HEADER["sequence"], _HEADER["count"]
-_GAP_MAX = (1 << 32) - 1
-#: Duplicates are counted in messages of one packet: at most 0xFFFE, so 17 bits saturate.
-_SKIP_BITS = 17
+#: Gap counts saturate at 32 bits.
+_SATURATED = (1 << 32) - 1
 
 
 def _field(header, field, big_endian=True):
     octets = [header.word_select(field.offset + k, 8) for k in range(field.size)]
     return Cat(*reversed(octets)) if big_endian else Cat(*octets)
-
-
-def _saturate(value, bits):
-    return Mux(value[bits:].any(), Const((1 << bits) - 1, bits), value[:bits])
 
 
 class MoldSequencer(wiring.Component):
@@ -100,84 +95,63 @@ class MoldSequencer(wiring.Component):
             "regs": In(block_signature(mold_block(channels))),
         })
 
-    def _reg(self, n, name):
-        return getattr(self.regs, channel_register(n, name))
-
     def elaborate(self, platform):
         m = Module()
         n_ch = self.channels
-        session_bits = 8 * _SESSION.size
-        expected = Array(Signal(64, name=f"expected{n}") for n in range(n_ch))
-        learned = Array(Signal(name=f"learned{n}") for n in range(n_ch))
-        learned_session = Array(Signal(session_bits, name=f"learned_session{n}")
-                                for n in range(n_ch))
-        ended = Array(Signal(name=f"ended{n}") for n in range(n_ch))
-        configured, learn_mode = [], []
-        for n in range(n_ch):
-            words = [self._reg(n, f"session_{w}") for w in range(SESSION_WORDS)]
-            # Register word w holds session bytes 4w..4w+3, byte 4w in bits 31..24.
-            octets = [words[k // 4][24 - 8 * (k % 4):32 - 8 * (k % 4)]
-                      for k in range(_SESSION.size)]
-            configured.append(Cat(*octets))
-            # Registered: the 80-bit comparisons stay off the per-frame channel selection
-            # (a new session setting takes effect a cycle after the host writes it).
-            learn = Signal(name=f"learn_mode{n}", init=1)   # reset sessions are zero
-            m.d.sync += learn.eq((Cat(*octets) == 0) |
-                                 (Cat(*octets) == int.from_bytes(b" " * _SESSION.size, "little")))
-            learn_mode.append(learn)
-        configured, learn_mode = Array(configured), Array(learn_mode)
+        table = ChannelTable(m, self.regs, n_ch)
 
         # Per-frame context.
         ch, ok, mismatch, learn_new = Signal(CHANNEL_BITS), Signal(), Signal(), Signal()
-        session = Signal(session_bits)
-        seq, base_expected = Signal(64), Signal(64)
-        skip, done_count = Signal(_SKIP_BITS), Signal(_SKIP_BITS)
-        gap_pending, gap_first, gap_count = Signal(), Signal(64), Signal(32)
+        session = Signal(8 * _SESSION.size)
+        seq, base_expected, base_known = Signal(64), Signal(64), Signal()
+        left = Signal(64)        # E - (the next message's sequence), while it is a duplicate
+        duplicate, advanced = Signal(), Signal()     # the next message is one; one was not
+        gap_pending, gap_first = Signal(), Signal(64)
+        ahead_hi, ahead_lo, ahead_borrow = Signal(32), Signal(32), Signal()   # S - E
         heartbeat, end_of_session, emitted, stale = Signal(), Signal(), Signal(), Signal()
 
-        # Stage B, header: judge it against the channel's committed state.
+        # Stage B, header: judge it against the channel's committed state, compared a cycle
+        # ahead for every channel.
         head_session = _field(self.header, _SESSION, big_endian=False)
         head_seq = _field(self.header, _SEQUENCE)
         head_count = _field(self.header, _COUNT)
-        # The channel's state is selected a cycle ahead (from the previous beat of the same
-        # frame: a header never completes on a frame's first beat), so that the 64-bit
-        # comparisons below start from registers.
-        e_now, unknown, learning, match = Signal(64), Signal(), Signal(), Signal()
-        wanted = Signal(session_bits)
+        # Per channel, registered: S > E (a gap), S < E (duplicates), the session matches
+        # (or the channel learns one). The frame's channel, one-hot in a register, selects.
+        jumps, behinds, matches = [], [], []
+        session_match = table.session_matches(head_session)
+        learnings = [table.learn_mode[n] & ~table.learned[n] for n in range(n_ch)]
+        for n in range(n_ch):
+            jump_n, behind_n, match_n = (Signal(name=f"jump{n}"), Signal(name=f"behind{n}"),
+                                         Signal(name=f"match{n}"))
+            m.d.sync += [jump_n.eq(table.known[n] & below(table.expected[n], head_seq)),
+                         behind_n.eq(table.known[n] & below(head_seq, table.expected[n]))]
+            m.d.comb += match_n.eq(session_match[n] | learnings[n])
+            jumps.append(jump_n)
+            behinds.append(behind_n)
+            matches.append(match_n)
+        e_now, known = Signal(64), Signal()
+        channel_at = Signal(n_ch)       # one-hot; none for a channel beyond `channels`
+        s_nonzero = Signal()
         m.d.sync += [
-            e_now.eq(expected[self.channel]),
-            unknown.eq(expected[self.channel] == 0),
-            learning.eq(learn_mode[self.channel] & ~learned[self.channel]),
-            wanted.eq(Mux(learn_mode[self.channel], learned_session[self.channel],
-                          configured[self.channel])),
+            e_now.eq(table.expected[self.channel]), known.eq(table.known[self.channel]),
+            channel_at.eq(Cat(self.channel == n for n in range(n_ch))),
+            s_nonzero.eq(head_seq != 0),
         ]
-        m.d.comb += [
-            # A channel number beyond `channels` (a host configuration error) has no state:
-            # its frames are ignored rather than aliasing another channel.
-            match.eq((learning | (head_session == wanted)) & (self.channel < n_ch)),
-        ]
-        # Saturation as comparisons with bounds worked out from the header alone (it is
-        # complete a cycle before `header_done`): no OR of a difference's upper bits after
-        # its carry chain. E - S saturates skip when E >= S + 2**17, S - E saturates the gap
-        # count when S - 2**32 >= E.
-        skip_bound, gap_bound = Signal(65), Signal(signed(66))
-        m.d.sync += [skip_bound.eq(head_seq + (1 << _SKIP_BITS)),
-                     gap_bound.eq(head_seq - (1 << 32))]
-        e_wide = Cat(e_now, Const(0, 2)).as_signed()
-        skip_full = Signal(name="skip_full")
-        gap_full = Signal(name="gap_full")
-        behind_low, ahead_low = Signal(_SKIP_BITS), Signal(32)
-        m.d.comb += [
-            skip_full.eq(e_now >= skip_bound), gap_full.eq(gap_bound >= e_wide),
-            behind_low.eq(e_now[:_SKIP_BITS] - head_seq[:_SKIP_BITS]),
-            ahead_low.eq(head_seq[:32] - e_now[:32]),
-        ]
-        jump = ~unknown & (head_seq > e_now)
-        ok_now = Mux(self.header_done, match, ok)
+
+        def selected(flags):
+            return (Cat(*flags) & channel_at).any()
+
+        # A channel number beyond `channels` (a host configuration error) has no state:
+        # its frames are ignored rather than aliasing another channel.
+        in_range = channel_at.any()
+        match, learning = Signal(), Signal()
+        jump = Signal()      # S > E: a gap (E, S - E), E = S
+        behind = Signal()    # E > S: the first E - S messages are duplicates
+        m.d.comb += [match.eq(selected(matches)), learning.eq(selected(learnings)),
+                     jump.eq(selected(jumps)), behind.eq(selected(behinds))]
+        fresh = ~known | jump
         host_hit = Signal()
-        m.d.comb += host_hit.eq(Array(self._reg(n, "control").as_value().any()
-                                      for n in range(n_ch))[Mux(self.header_done,
-                                                                self.channel, ch)])
+        m.d.comb += host_hit.eq(table.host_command(Mux(self.header_done, self.channel, ch)))
         closing, good = Signal(), Signal()
         m.d.sync += [closing.eq(self.end), good.eq(self.end_good)]
         with m.If(closing):
@@ -185,14 +159,15 @@ class MoldSequencer(wiring.Component):
         # A header after a closing frame's stage C would win (statements later win).
         with m.If(self.header_done):
             m.d.sync += [
-                ch.eq(self.channel), ok.eq(match), mismatch.eq(~match & (self.channel < n_ch)),
-                learn_new.eq(learning), session.eq(head_session),
-                seq.eq(head_seq), done_count.eq(0),
-                base_expected.eq(Mux(unknown | jump, head_seq, e_now)),
-                skip.eq(Mux(unknown | jump, 0,
-                            Mux(skip_full, (1 << _SKIP_BITS) - 1, behind_low))),
+                ch.eq(self.channel), ok.eq(match), mismatch.eq(~match & in_range),
+                learn_new.eq(learning), session.eq(head_session), seq.eq(head_seq),
+                base_expected.eq(Mux(fresh, head_seq, e_now)),
+                base_known.eq(~fresh | s_nonzero),
+                left.eq(e_now - head_seq), duplicate.eq(behind), advanced.eq(0),
                 gap_pending.eq(match & jump), gap_first.eq(e_now),
-                gap_count.eq(Mux(gap_full, _GAP_MAX, ahead_low)),
+                # S - E in halves; its saturation is worked out at the frame's end.
+                ahead_hi.eq(head_seq[32:] - e_now[32:]), ahead_lo.eq(head_seq[:32] - e_now[:32]),
+                ahead_borrow.eq(below(head_seq[:32], e_now[:32])),
                 heartbeat.eq(head_count == moldudp64.HEARTBEAT_COUNT),
                 end_of_session.eq(head_count == moldudp64.END_OF_SESSION_COUNT),
                 emitted.eq(0), stale.eq(host_hit),
@@ -202,17 +177,21 @@ class MoldSequencer(wiring.Component):
 
         # Stage B, messages.
         judged = self.done & ok
-        duplicate = done_count < skip
         m.d.comb += [self.deliver.eq(judged & ~duplicate & self.done_known),
                      self.sequence.eq(seq)]
         with m.If(judged):
-            m.d.sync += [seq.eq(seq + 1), done_count.eq(done_count + 1)]
+            m.d.sync += [seq.eq(seq + 1), left.eq(left - 1),
+                         duplicate.eq(duplicate & (left[1:] != 0)),
+                         advanced.eq(advanced | ~duplicate)]
         with m.If(self.deliver):
             m.d.sync += emitted.eq(1)
-        # `ok_now` waits for the 80-bit session comparison: counted a cycle later, so that
-        # the comparison does not also drive a counter's 32 enables.
-        bad_counted = Signal()
-        m.d.sync += bad_counted.eq(self.bad & ok_now)
+        # A bad block counts for a frame whose session matched. With its header (block 0
+        # can be bad in the header's beat) the match is only in `ok` the cycle after, so
+        # both cases count two cycles later; `ok` lasts the cycle after the frame's end.
+        bad_later, bad_header, bad_counted = Signal(), Signal(), Signal()
+        m.d.sync += [bad_later.eq(self.bad & ~self.header_done & ok),
+                     bad_header.eq(self.bad & self.header_done),
+                     bad_counted.eq(bad_later | (bad_header & ok))]
         counts = {name: Signal(32, name=f"count_{name}") for name in COUNTER_NAMES}
         counts.update({type_counter_name(code): Signal(32, name=f"count_{code}_{ord(code)}")
                        for code in MESSAGES})
@@ -227,8 +206,10 @@ class MoldSequencer(wiring.Component):
             m.d.comb += bump[type_counter_name(code)].eq(self.deliver &
                                                           (self.done_type == ord(code)))
 
-        # Stage C: the frame's verdict, the cycle after its last beat's stage B.
+        # Stage C: the frame's verdict, the cycle after its last beat's stage B. S - E is
+        # 2**32 or more when its high half, less the low half's borrow, is not 0.
         commit = closing & good & ok
+        gap_count = Mux(below(ahead_borrow, ahead_hi), _SATURATED, ahead_lo)
         gap_out = Signal(GAP_LAYOUT)
         gap_out_valid = Signal()
         m.d.sync += [self.frame_end.valid.eq(closing & emitted),
@@ -241,41 +222,23 @@ class MoldSequencer(wiring.Component):
             bump["heartbeats"].eq(commit & heartbeat),
             bump["end_of_session"].eq(commit & end_of_session),
             bump["session"].eq(closing & good & mismatch),
-            bump["gaps"].eq(commit & gap_pending),
+            bump["gaps"].eq(gap_out_valid),
             bump["withdrawn_frames"].eq(closing & emitted & ~good),
         ]
-        with m.If(commit & ~stale):
-            m.d.sync += expected[ch].eq(Mux(done_count > skip, seq, base_expected))
-            with m.If(learn_new):
-                m.d.sync += [learned[ch].eq(1), learned_session[ch].eq(session)]
-            with m.If(end_of_session):
-                m.d.sync += ended[ch].eq(1)
+        table.commit(commit & ~stale, ch, Mux(advanced, seq, base_expected),
+                     Mux(advanced, seq != 0, base_known), learn_new, session, end_of_session)
 
+        # Counters move a cycle after their event (the event is registered first), so that
+        # the judgement logic does not also drive 32 enables; the gap counters count gap
+        # reports.
+        gap_step = Signal(32)
+        m.d.sync += gap_step.eq(gap_out.count)
         for name, count in counts.items():
-            step = gap_count if name == "gap_messages" else 1
-            fire = bump["gaps"] if name == "gap_messages" else bump[name]
+            fire = Signal(name=f"fire_{name}")
+            m.d.sync += fire.eq(bump["gaps"] if name == "gap_messages" else bump[name])
             with m.If(fire):
-                m.d.sync += count.eq(count + step)
+                m.d.sync += count.eq(count + (gap_step if name == "gap_messages" else 1))
             m.d.comb += getattr(self.regs, name).eq(count)
-
         # Host commands win over a commit in the same cycle (they come later here).
-        for n in range(n_ch):
-            control = self._reg(n, "control")
-            with m.If(control.set_expected):
-                m.d.sync += expected[n].eq(Cat(self._reg(n, "start_lo"),
-                                               self._reg(n, "start_hi")))
-            with m.If(control.reset):
-                m.d.sync += [expected[n].eq(0), learned[n].eq(0), learned_session[n].eq(0),
-                             ended[n].eq(0)]
-            current = Mux(learn_mode[n], learned_session[n], configured[n])
-            for w in range(SESSION_WORDS):
-                octets = [current.word_select(k, 8) if k < _SESSION.size else Const(0, 8)
-                          for k in range(4 * w, 4 * w + 4)]
-                m.d.comb += self._reg(n, f"current_{w}").eq(Cat(*reversed(octets)))
-            m.d.comb += [
-                self._reg(n, "expected_lo").eq(expected[n][:32]),
-                self._reg(n, "expected_hi").eq(expected[n][32:]),
-                self._reg(n, "status").ended.eq(ended[n]),
-                self._reg(n, "status").session_learned.eq(learned[n]),
-            ]
+        table.finish()
         return m
