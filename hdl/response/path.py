@@ -187,9 +187,7 @@ class ResponsePath(wiring.Component):
         ]
 
         # ------------------------------------------------------------- verdict
-        judged = Signal.like(parser.judged.payload)
-        judged_valid = Signal()
-        m.d.sync += [judged.eq(parser.judged.payload), judged_valid.eq(parser.judged.valid)]
+        judged, judged_valid = parser.judged.payload, parser.judged.valid
         outcome = Signal(3)
         m.d.comb += outcome.eq(Mux((judged.outcome == Outcome.APPLIED) &
                                    (segment_detail != Detail.NONE),
