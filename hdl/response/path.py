@@ -64,7 +64,10 @@ class ResponsePath(wiring.Component):
     regs : In(block_signature(response_block(table_size)))
     """
 
+    #: From the rx beat with a message's last byte to the risk gate seeing its state.
     LATENCY = 4
+    #: From a frame's last beat to its ``segments`` record (the commit or roll back).
+    VERDICT = 3
 
     def __init__(self, slots: int, table_size: int):
         self.slots, self.table_size = slots, table_size
