@@ -140,9 +140,11 @@ class ResponsePath(wiring.Component):
         with m.Elif(orders.undo_full):
             m.d.comb += detail.eq(Detail.TOO_MANY)
         first = Signal(3)
-        m.d.comb += first.eq(Mux(s2.has_message & (detail != Detail.NONE), detail, s2.trailing))
+        fault = scan.faults
+        m.d.comb += first.eq(Mux(s2_valid & (detail != Detail.NONE), detail,
+                                 Mux(fault.valid, fault.payload, Detail.NONE)))
         ok = Signal()
-        m.d.comb += ok.eq(s2_valid & s2.has_message & (detail == Detail.NONE) &
+        m.d.comb += ok.eq(s2_valid & (detail == Detail.NONE) &
                           (segment_detail == Detail.NONE))
         m.d.comb += [
             ledger.update_valid.eq(ok & (kind != Kind.ACCEPTED)),
@@ -214,7 +216,7 @@ class ResponsePath(wiring.Component):
         with m.If(judged_valid):
             m.d.sync += [segment_detail.eq(Detail.NONE), applied.eq(0)]
         with m.Else():
-            with m.If(s2_valid & (segment_detail == Detail.NONE)):
+            with m.If((s2_valid | fault.valid) & (segment_detail == Detail.NONE)):
                 m.d.sync += segment_detail.eq(first)
             with m.If(s3["valid"] & (applied != 255)):
                 m.d.sync += applied.eq(applied + 1)
