@@ -228,6 +228,8 @@ class Ledger(wiring.Component):
         index = r3["slot"]
         m.d.comb += [self.position_after.eq(r3["record_position"]),
                      self.pnl_after.eq(Mux(r3["executed"], pnl, c.pnl))]
+        # The sums are written last (SpeculativeArray.late): one mux from them to the state.
+        executes = self.update_valid & r3["executed"]
         for j in range(n):
             nxt = slots.next[j]
             with m.If(self.update_valid & (index == j)):
@@ -237,20 +239,22 @@ class Ledger(wiring.Component):
                     m.d.comb += nxt.closed_buy.eq(r3["closed"])
                 with m.If(r3["executed"]):
                     m.d.comb += [nxt.position.eq(r3["position"]), nxt.cash.eq(r3["cash"]),
-                                 nxt.mark.eq(r3["mark"]), nxt.value.eq(value),
-                                 nxt.magnitude.eq(magnitude)]
+                                 nxt.mark.eq(r3["mark"])]
             loaded = Signal(_SLOT, name=f"ledger_slot{j}_loaded")
             m.d.comb += [loaded.position.eq(self.load_position), loaded.cash.eq(self.load_cash),
                          loaded.mark.eq(self.load_mark)]
             slots.load(j, self.load_slot & (self.load_index == j), loaded)
             products = Signal(_SLOT, name=f"ledger_slot{j}_products")
-            m.d.comb += [products.eq(slots.cur[j]), products.value.eq(value),
+            m.d.comb += [products.eq(nxt), products.value.eq(value),
                          products.magnitude.eq(magnitude)]
-            slots.load(j, r3["reval"] & (index == j), products)
+            slots.late(j, executes & (index == j), products)
+            slots.late(j, r3["reval"] & (index == j), products, load=True)
         with m.If(self.update_valid):
             m.d.comb += card.next[0].released.eq(released)
-            with m.If(r3["executed"]):
-                m.d.comb += [card.next[0].pnl.eq(pnl), card.next[0].position_value.eq(exposure)]
+        sums = Signal(CARD_LEDGER_LAYOUT)
+        m.d.comb += [sums.eq(card.next[0]), sums.released.eq(released), sums.pnl.eq(pnl),
+                     sums.position_value.eq(exposure)]
+        card.late(0, executes, sums)
         card_loaded = Signal(CARD_LEDGER_LAYOUT)
         m.d.comb += [card_loaded.pnl.eq(self.load_pnl),
                      card_loaded.position_value.eq(self.load_position_value)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from amaranth import Cat, Signal, signed
 
-__all__ = ["Product"]
+__all__ = ["Product", "carry_save_sum"]
 
 
 class Product:
@@ -37,7 +37,16 @@ class Product:
         """The terms (each inverted if ``flip``: add 3 for their negation) plus ``extra``,
         mod 2**64."""
         terms = self.terms if flip is None else [t ^ flip.replicate(64) for t in self.terms]
-        total = 0
-        for term in [*terms, *extra]:
-            total = total + term
-        return total[:64]
+        return carry_save_sum([*terms, *extra], 64)
+
+
+def carry_save_sum(terms, width: int):
+    """The sum of ``terms`` mod 2**width: 3:2 compressors (a LUT level each) down to two
+    terms, then one adder, where a chain of adders would put a carry chain per term."""
+    terms = [t[:width] if len(t) > width else t for t in terms]
+    while len(terms) > 2:
+        a, b, c, *rest = terms
+        total = (a ^ b ^ c)[:width]
+        carry = (((a & b) | (a & c) | (b & c)) << 1)[:width]
+        terms = [*rest, total, carry]
+    return (terms[0] + terms[1])[:width] if len(terms) == 2 else terms[0]

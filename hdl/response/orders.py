@@ -82,19 +82,21 @@ def order_view(m: Module, sent, progress, user_ref_num, out) -> None:
 
 
 class _Missed:
-    """The latest write to a memory in the two cycles its lookup read missed (t, t + 1),
-    if it is to the entry looked up: ``hit`` and ``word`` are registers from t + 2."""
+    """The latest of the writes ``(en, addr, word)`` in the two cycles a lookup's read
+    missed (t, t + 1), if it is to the entry looked up (``index1``, in t + 1): ``hit`` and
+    ``word`` are registers from t + 2. ``chosen`` (default ``en``) picks the word: it may
+    be a cheaper superset of ``en`` if no two writes come in consecutive cycles."""
 
-    def __init__(self, m, name, port, index1, layout, busy_block=None):
-        en, addr, word = (Signal(name=f"{name}_w_en"), Signal.like(port.addr),
-                          Signal(layout, name=f"{name}_w_data"))
-        m.d.sync += [en.eq(port.en), addr.eq(port.addr), word.eq(port.data)]
-        now = port.en if busy_block is None else busy_block
+    def __init__(self, m, name, en, addr, word, index1, layout, chosen=None):
+        en_t, addr_t, word_t = (Signal(name=f"{name}_w_en"), Signal.like(addr),
+                                Signal(layout, name=f"{name}_w_data"))
+        m.d.sync += [en_t.eq(en), addr_t.eq(addr), word_t.eq(word)]
         self.hit = Signal(name=f"{name}_hit")
         self.word = Signal(layout, name=f"{name}_word")
-        later = now & (port.addr == index1)
-        m.d.sync += [self.hit.eq(later | (en & (addr == index1))),
-                     self.word.eq(Mux(later, port.data, word))]
+        match = addr == index1
+        m.d.sync += [self.hit.eq((en & match) | (en_t & (addr_t == index1))),
+                     self.word.eq(Mux((en if chosen is None else chosen) & match, word,
+                                      word_t))]
 
 
 class OpenOrders(wiring.Component):
@@ -190,9 +192,17 @@ class OpenOrders(wiring.Component):
                      self.early.remaining.eq(early.remaining), self.lookup_raw.eq(raw_sent)]
         # An insert's match uses the busy bit of the entry looked up (a register), not the
         # refusal of the insert's own entry: they are the same bit when the entries are.
-        missed_sent = _Missed(m, "sent", sent_w, ref1[:bits], SENT_ENTRY,
-                              insert & ~busy.bit_select(ref1[:bits], 1))
-        missed_progress = _Missed(m, "progress", progress_w, ref1[:bits], PROGRESS)
+        # The word is chosen without it: inserts (order frames) are cycles apart. Of the
+        # progress writes only the response path's can meet a lookup that counts:
+        # rollbacks and host loads happen out of sync.
+        missed_sent = _Missed(m, "sent", insert & ~busy.bit_select(ref1[:bits], 1),
+                              sent_w.addr, sent_w.data, ref1[:bits], SENT_ENTRY, insert)
+        change = Signal(PROGRESS)
+        m.d.comb += [change.user_ref_num.eq(self.write_ref),
+                     change.accepted.eq(self.write_accepted),
+                     change.remaining.eq(self.write_remaining)]
+        missed_progress = _Missed(m, "progress", self.write, self.write_index, change,
+                                  ref1[:bits], PROGRESS)
         sent_word, progress_word = Signal(SENT_ENTRY), Signal(PROGRESS)
         m.d.comb += [sent_word.eq(Mux(missed_sent.hit, missed_sent.word, raw_sent)),
                      progress_word.eq(Mux(missed_progress.hit, missed_progress.word,
@@ -222,12 +232,13 @@ class OpenOrders(wiring.Component):
 
         # ------------------------------------------------------------- progress writes
         logged = Signal(range(UNDO_DEPTH + 1))
+        newest = Signal(range(UNDO_DEPTH), init=UNDO_DEPTH - 1)   # logged - 1, the rollback's
         restoring = Signal()
         m.d.comb += [self.restoring.eq(restoring), self.undo_full.eq(logged == UNDO_DEPTH)]
         m.d.comb += [
             undo_w.addr.eq(logged), undo_w.data.index.eq(self.write_index),
             undo_w.data.old.eq(self.write_old), undo_w.en.eq(self.write),
-            undo_r.addr.eq(logged - 1),
+            undo_r.addr.eq(newest),
         ]
         death_bit = Mux(self.write & self.death, 1 << self.write_index, 0)
         with m.If(self.write):
@@ -247,18 +258,20 @@ class OpenOrders(wiring.Component):
 
         pushed = logged + self.write
         with m.If(restoring):
-            m.d.sync += logged.eq(logged - 1)
+            m.d.sync += [logged.eq(logged - 1), newest.eq(newest - 1)]
             with m.If(logged == 1):
                 m.d.sync += restoring.eq(0)
         with m.Elif(self.withdraw):
-            m.d.sync += [logged.eq(pushed), restoring.eq(pushed != 0)]
+            m.d.sync += [logged.eq(pushed), newest.eq(Mux(self.write, logged, newest)),
+                         restoring.eq(pushed != 0)]
         with m.Elif(self.commit):
-            m.d.sync += logged.eq(0)
+            m.d.sync += [logged.eq(0), newest.eq(UNDO_DEPTH - 1)]
         with m.Else():
-            m.d.sync += logged.eq(pushed)
+            m.d.sync += [logged.eq(pushed), newest.eq(Mux(self.write, logged, newest))]
 
         # ------------------------------------------------------------- busy bits
-        insert_bit = Mux(insert & ~refused, 1 << index, 0)
+        # refused for an entry is its own busy bit: no wide multiplexer on this path
+        insert_bit = Mux(insert, 1 << index, 0) & ~busy
         loaded = load_now & ~restoring & ~self.write
         load_live = loaded & (load_state != OrderState.DEAD) & (load_remaining != 0)
         load_bit = Mux(loaded, 1 << load_index, 0)
