@@ -36,27 +36,12 @@ sys.path.insert(0, str(ROOT))
 from hdl.response.layouts import Outcome  # noqa: E402
 from hdl.response.path import ResponsePath  # noqa: E402
 from sim.response_flow import random_flow, replay  # noqa: E402
-from sim.response_impairments import payload_span  # noqa: E402
+from sim.response_impairments import message_end_bytes  # noqa: E402
 from sim.verilated_response import RESPONSE_FIELDS, VerilatedResponses  # noqa: E402
 
 
 def _spread(values) -> dict:
     return {"min": min(values), "median": statistics.median(values), "max": max(values)}
-
-
-_CHANGES = frozenset(b"AECJ")
-
-
-def message_end_bytes(frame: bytes) -> list[int]:
-    """Frame offset of the last byte of every order-changing OUCH message in a segment."""
-    at, end = payload_span(frame)
-    ends = []
-    while at < end:
-        length = int.from_bytes(frame[at:at + 2], "big")
-        if frame[at + 2] == ord("S") and frame[at + 3] in _CHANGES:
-            ends.append(at + 1 + length)
-        at += 2 + length
-    return ends
 
 
 def measure(orders: int, seed: int, impair: float, clock_mhz: float) -> dict:

@@ -44,6 +44,7 @@ class SpeculativeArray:
         for i in range(count):
             m.d.comb += self.next[i].eq(self.cur[i])
         self._loads: list[tuple[int, object, object]] = []
+        self._late: list[tuple[int, object, object, bool]] = []
 
     def __len__(self):
         return len(self.next)
@@ -51,6 +52,13 @@ class SpeculativeArray:
     def load(self, index: int, condition, value) -> None:
         """A non-speculative write (the host's): both copies take ``value``."""
         self._loads.append((index, condition, value))
+
+    def late(self, index: int, condition, value, *, load: bool = False) -> None:
+        """A write of ``value`` (the whole register; take unchanged fields from ``next``)
+        that comes late in the cycle, such as a sum: it is muxed last, in front of the
+        registers, with the same effect as assigning ``next[index]`` after every other
+        writer (or, with ``load``, as a :meth:`load` after every other)."""
+        self._late.append((index, condition, value, load))
 
     def finish(self, commit, withdraw) -> None:
         """Register the cycle's values; call once, after every writer."""
@@ -63,7 +71,20 @@ class SpeculativeArray:
                 m.d.sync += cur.eq(nxt)
             with m.If(commit):
                 m.d.sync += committed.eq(nxt)
+            loaded = 0
             for index, condition, value in self._loads:
                 if index == i:
                     with m.If(condition):
                         m.d.sync += [cur.eq(value), committed.eq(value)]
+                    loaded = loaded | condition
+            for index, condition, value, load in self._late:
+                if index != i:
+                    continue
+                if load:
+                    with m.If(condition):
+                        m.d.sync += [cur.eq(value), committed.eq(value)]
+                    continue
+                with m.If(condition & ~withdraw & ~loaded):
+                    m.d.sync += cur.eq(value)
+                with m.If(condition & commit & ~loaded):
+                    m.d.sync += committed.eq(value)

@@ -37,9 +37,9 @@ from proto.net import (
 from sim.order_session import Session
 from sim.response_frames import exchange_frame, heartbeat, sequenced
 
-__all__ = ["payload_span", "corrupt_payload", "corrupt_ip_checksum", "truncate",
-           "with_mac_error", "fragmented", "MALFORMED", "malformed", "FOREIGN", "foreign",
-           "BAD_PACKETS", "overrunning", "unknown_message", "wrong_length"]
+__all__ = ["payload_span", "message_end_bytes", "corrupt_payload", "corrupt_ip_checksum",
+           "truncate", "with_mac_error", "fragmented", "MALFORMED", "malformed", "FOREIGN",
+           "foreign", "BAD_PACKETS", "overrunning", "unknown_message", "wrong_length"]
 
 _ETHERTYPE_ARP = 0x0806
 _IPPROTO_ICMP = 1
@@ -71,6 +71,23 @@ def payload_span(frame: bytes) -> tuple[int, int]:
     ip, ihl = _ip_at(frame), _ihl_bytes(frame)
     words = frame[ip + ihl + _DATA_OFFSET.offset] >> 4
     return ip + ihl + words * 4, ip + _get(frame, ip, _TOTAL)
+
+
+#: OUCH types of the messages that change an order.
+_CHANGES = frozenset(b"AECJ")
+
+
+def message_end_bytes(frame: bytes) -> list[int]:
+    """Frame offset of the last byte of every order-changing OUCH message in an intact
+    segment whose payload is whole SoupBinTCP packets."""
+    at, end = payload_span(frame)
+    ends = []
+    while at < end:
+        length = int.from_bytes(frame[at:at + 2], "big")
+        if frame[at + 2] == ord("S") and frame[at + 3] in _CHANGES:
+            ends.append(at + 1 + length)
+        at += 2 + length
+    return ends
 
 
 def _with_ip_checksum(frame: bytearray) -> bytes:

@@ -1,13 +1,15 @@
 """The response path in amaranth.sim: the host's loads and read-back, and a rollback.
 
 Directed cases the random flows (``test_response_verilator``) do not reach: the windows
-``load_slot``, ``load_card`` and ``load_order`` and the ``read_*`` registers, and a
-segment rolled back after changing orders (``status.restoring`` until the table is put
-back, ``resync`` ignored meanwhile).
+``load_slot``, ``load_card`` and ``load_order`` and the ``read_*`` registers, executions
+on a loaded slot (its P&L and position value from the loaded position and mark, the
+position wrapping at 32 bits both ways), and a segment rolled back after changing orders
+(``status.restoring`` until the table is put back, ``resync`` ignored meanwhile).
 """
 
 from __future__ import annotations
 
+import pytest
 from amaranth.sim import Simulator
 from regs_sim import apply_writes
 
@@ -17,6 +19,7 @@ from proto.net import ip_bytes
 from sim import response_frames as rf
 from sim import response_impairments as ri
 from sim.order_session import Session
+from sim.response_ledger import CardLedger, OrderEntry, SlotLedger, execute, wrap_signed
 from sim.trade_regs import field_value
 
 SESSION = Session()
@@ -102,7 +105,8 @@ def test_host_loads_and_reads_back_the_ledger_and_an_order():
                   ("response.order_state_load", OrderState.LIVE), _command(dut, load_order=1)]
         for _ in apply_writes(ctx, dut.regs, dut.block, writes):
             await ctx.tick()
-        await ctx.tick()
+        for _ in range(4):      # an order's load is taken two cycles late
+            await ctx.tick()
         r = dut.regs
         seen["slot"] = (ctx.get(r.read_position), ctx.get(r.read_cash_lo), ctx.get(r.read_cash_hi),
                         ctx.get(r.read_mark), ctx.get(r.read_closed_sell))
@@ -174,3 +178,64 @@ def test_a_rolled_back_segment_puts_the_orders_back_and_resync_waits_for_it():
     assert seen["orders"] == [(OrderState.LIVE, 100), (OrderState.SENT, 50)]
     assert seen["busy"] == 0b110
     assert seen["position"] == 0
+
+
+@pytest.mark.parametrize(("position", "sell", "fills"), [
+    (-700, True, [(120, 123_500), (80, 2_000_000)]),
+    ((1 << 31) - 50, False, [(30, 99_000), (100, 4_294_967_295)]),     # wraps to negative
+    (-(1 << 31) + 10, True, [(100, 1), (5, 77_777)]),                  # wraps to positive
+])
+def test_executions_on_a_loaded_slot_follow_the_reference_ledger(position, sell, fills):
+    """The loaded position and mark (and the card's P&L and position value) are where the
+    P&L and position value of the next executions start from."""
+    slot, mark, cash, pnl, value = 3, 123_000, -5_000_000_007, -42, 86_100_000
+    price, shares = 100_000, sum(q for q, _ in fills)
+    records, seen = [], {}
+    dut = _dut()
+
+    async def bench(ctx):
+        await _session(ctx, dut)
+        writes = [("response.slot_sel", slot), ("response.slot_position", position & 0xFFFF_FFFF),
+                  ("response.slot_cash_lo", cash & 0xFFFF_FFFF),
+                  ("response.slot_cash_hi", (cash >> 32) & 0xFFFF_FFFF),
+                  ("response.slot_mark", mark), _command(dut, load_slot=1),
+                  ("response.pnl_load_lo", pnl & 0xFFFF_FFFF),
+                  ("response.pnl_load_hi", (pnl >> 32) & 0xFFFF_FFFF),
+                  ("response.position_value_load_lo", value), _command(dut, load_card=1),
+                  ("response.rcv_next_load", 1_000), _command(dut, resync=1)]
+        for _ in apply_writes(ctx, dut.regs, dut.block, writes):
+            await ctx.tick()
+        await _send(ctx, dut, 9, slot, sell, price, shares)
+        exchange = rf.ExchangeStream(SESSION, seq=1_000)
+        payload = rf.accepted(9, "S" if sell else "B", shares, "A", price) + b"".join(
+            rf.executed(9, q, px, 70 + i) for i, (q, px) in enumerate(fills))
+        seen["outcome"] = await _frame(ctx, dut, exchange.segment(payload))
+        r = dut.regs
+        seen["card"] = tuple(ctx.get(getattr(r, f"{name}_lo")) |
+                             ctx.get(getattr(r, f"{name}_hi")) << 32
+                             for name in ("pnl", "position_value", "released"))
+
+    async def monitor(ctx):
+        # the responses leave while the frame's later beats stream in
+        while True:
+            await ctx.tick()
+            if ctx.get(dut.responses.valid):
+                r = dut.responses.payload
+                records.append((ctx.get(r.position), ctx.get(r.pnl)))
+
+    sim = Simulator(dut)
+    sim.add_clock(1e-8)
+    sim.add_testbench(bench)
+    sim.add_testbench(monitor, background=True)
+    sim.run()
+
+    order = OrderEntry(9, slot, sell, price, shares, shares, OrderState.LIVE)
+    ledger = SlotLedger(position=position, cash=cash, mark=mark)
+    card = CardLedger(pnl=pnl, released=0, position_value=value)
+    want = [(position, pnl)]                      # the accept changes neither
+    for quantity, px in fills:
+        order, ledger, card = execute(order, ledger, card, quantity, px)
+        want.append((ledger.position, card.pnl))
+    assert seen["outcome"] is Outcome.APPLIED
+    assert [(wrap_signed(p, 32), wrap_signed(q, 64)) for p, q in records] == want
+    assert seen["card"] == (card.pnl % (1 << 64), card.position_value, card.released)

@@ -8,7 +8,10 @@ frames with the host's resyncs after them. Every frame's record must be the mode
 (outcome, detail, sequence number, length, messages); every response of an applied
 segment the model's (the order after it, the slot's position and the card's P&L after
 it); responses of frames not applied are the rolled-back speculation and must leave no
-trace; the counters and card-wide figures at the end must be the model's.
+trace; the counters and card-wide figures at the end must be the model's. Timing, cycle
+for cycle: every response record ``LATENCY - 1`` cycles after the beat with its message's
+last byte (the risk gate sees it the cycle after), every segment record ``VERDICT`` cycles
+after its frame's last beat.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from collections import Counter
 import pytest
 
 from hdl.response.layouts import Outcome
+from hdl.response.path import ResponsePath
 from hdl.response.regs import RESPONSE_COUNTERS
 from sim.response_flow import random_flow, replay
+from sim.response_impairments import message_end_bytes
 from sim.verilated_response import RESPONSE_FIELDS, VerilatedResponses
 
 pytestmark = pytest.mark.slow
@@ -46,13 +51,20 @@ def test_random_flows_match_the_model(path, seed, orders, impair):
            if g != w]
     assert not bad[:5]
 
+    frames = [step[1] for step in steps if step[0] == "frame"]
     applied = 0
     for index, result in enumerate(results):
+        last = run.last_beats[index]
+        assert run.segment_cycles[index] - last == ResponsePath.VERDICT, f"frame {index}"
         if result.outcome is Outcome.APPLIED:
             expected = [{name: int(r[name]) for name in RESPONSE_FIELDS}
                         for r in result.responses]
             assert run.responses.get(index, []) == expected, f"frame {index}"
             applied += len(expected)
+            first = last - (len(frames[index]) - 1) // 8
+            ends = [first + byte // 8 for byte in message_end_bytes(frames[index])]
+            delays = {c - e for c, e in zip(run.response_cycles.get(index, []), ends, strict=True)}
+            assert delays <= {ResponsePath.LATENCY - 1}, f"frame {index}"
     assert applied == sum(len(r.responses) for r in results)
 
     counters = {name: run.registers[f"response.{name}"] for name in RESPONSE_COUNTERS}

@@ -64,7 +64,10 @@ class ResponsePath(wiring.Component):
     regs : In(block_signature(response_block(table_size)))
     """
 
+    #: From the rx beat with a message's last byte to the risk gate seeing its state.
     LATENCY = 4
+    #: From a frame's last beat to its ``segments`` record (the commit or roll back).
+    VERDICT = 3
 
     def __init__(self, slots: int, table_size: int):
         self.slots, self.table_size = slots, table_size
@@ -107,47 +110,59 @@ class ResponsePath(wiring.Component):
         wiring.connect(m, parser.payload, scan.payload)
         wiring.connect(m, wiring.flipped(self.sent), orders.sent)
 
-        # ------------------------------------------------------------- S1
+        # ------------------------------------------------------------- S0, S1
+        # The table is read with the UserRefNum of the message's last beat; the ledger
+        # starts on the message and the early read.
+        m.d.comb += orders.lookup_ref.eq(scan.lookup_ref)
         s1 = scan.messages
-        m.d.comb += orders.lookup_ref.eq(s1.payload.user_ref_num)
+        kind1 = s1.payload.kind
+        m.d.comb += [
+            ledger.s1.executed.eq(kind1 == Kind.EXECUTED),
+            ledger.s1.rejected.eq(kind1 == Kind.REJECTED),
+            ledger.s1.closes.eq(kind1 != Kind.ACCEPTED),
+            ledger.s1.quantity.eq(s1.payload.quantity), ledger.s1.price.eq(s1.payload.price),
+            ledger.s1.slot.eq(orders.early.slot), ledger.s1.sell.eq(orders.early.sell),
+            ledger.s1.remaining.eq(orders.early.remaining),
+        ]
         s2 = Signal(MESSAGE_LAYOUT)
         s2_valid = Signal()
         m.d.sync += [s2.eq(s1.payload), s2_valid.eq(s1.valid)]
 
         # ------------------------------------------------------------- S2
-        entry = orders.lookup
+        entry, progress = orders.lookup, orders.lookup_progress
         segment_detail = Signal(3)         # the segment's first failure so far
         applied = Signal(8)                # its order-changing messages applied
         kind = s2.kind
         quantity = Mux(kind == Kind.REJECTED, entry.remaining,
                        Mux(kind == Kind.ACCEPTED, 0, s2.quantity))
-        wants = Mux((kind == Kind.ACCEPTED) | (kind == Kind.REJECTED),
-                    OrderState.SENT, OrderState.LIVE)
+        # State and quantity checks on both remaining counts, chosen by freshness last.
+        dead = Mux(entry.fresh, entry.shares == 0, progress.remaining == 0)
+        sent_state = (kind == Kind.ACCEPTED) | (kind == Kind.REJECTED)
+        state_bad = dead | Mux(sent_state, entry.accepted, ~entry.accepted)
+        over = Mux(entry.fresh, s2.quantity > entry.shares, s2.quantity > progress.remaining)
         field_bad = ((kind == Kind.EXECUTED) | (kind == Kind.CANCELED)) & \
-            ((s2.quantity == 0) | (s2.quantity > entry.remaining)) | s2.price_bad
+            ((s2.quantity == 0) | over) | s2.price_bad
         detail = Signal(3)
         with m.If(s2.error != Detail.NONE):
             m.d.comb += detail.eq(s2.error)
         with m.Elif(~entry.known):
             m.d.comb += detail.eq(Detail.UNKNOWN_REF)
-        with m.Elif(entry.state != wants):
+        with m.Elif(state_bad):
             m.d.comb += detail.eq(Detail.BAD_STATE)
         with m.Elif(field_bad):
             m.d.comb += detail.eq(Detail.BAD_FIELD)
         with m.Elif(orders.undo_full):
             m.d.comb += detail.eq(Detail.TOO_MANY)
         first = Signal(3)
-        m.d.comb += first.eq(Mux(s2.has_message & (detail != Detail.NONE), detail, s2.trailing))
+        fault = scan.faults
+        m.d.comb += first.eq(Mux(s2_valid & (detail != Detail.NONE), detail,
+                                 Mux(fault.valid, fault.payload, Detail.NONE)))
         ok = Signal()
-        m.d.comb += ok.eq(s2_valid & s2.has_message & (detail == Detail.NONE) &
+        m.d.comb += ok.eq(s2_valid & (detail == Detail.NONE) &
                           (segment_detail == Detail.NONE))
-        m.d.comb += [
-            ledger.update_valid.eq(ok & (kind != Kind.ACCEPTED)),
-            ledger.update.slot.eq(entry.slot), ledger.update.sell.eq(entry.sell),
-            ledger.update.executed.eq(kind == Kind.EXECUTED),
-            ledger.update.quantity.eq(quantity), ledger.update.price.eq(s2.price),
-            ledger.update.order_price.eq(entry.price),
-        ]
+        raw = orders.lookup_raw
+        m.d.comb += [ledger.s2.slot.eq(raw.slot), ledger.s2.sell.eq(raw.sell),
+                     ledger.s2.order_price.eq(raw.price)]
         remaining = entry.remaining - quantity
         s3 = {
             "valid": Signal(), "kind": Signal(2), "ref": Signal(32), "quantity": Signal(32),
@@ -162,8 +177,9 @@ class ResponsePath(wiring.Component):
             s3["slot"].eq(entry.slot), s3["sell"].eq(entry.sell),
             s3["remaining"].eq(remaining),
             s3["accepted"].eq(entry.accepted | (kind == Kind.ACCEPTED)),
-            s3["old"].eq(orders.lookup_progress),
+            s3["old"].eq(progress),
         ]
+        m.d.comb += ledger.update_valid.eq(s3["valid"] & (s3["kind"] != Kind.ACCEPTED))
 
         # ------------------------------------------------------------- S3
         bits = orders.bits
@@ -187,9 +203,7 @@ class ResponsePath(wiring.Component):
         ]
 
         # ------------------------------------------------------------- verdict
-        judged = Signal.like(parser.judged.payload)
-        judged_valid = Signal()
-        m.d.sync += [judged.eq(parser.judged.payload), judged_valid.eq(parser.judged.valid)]
+        judged, judged_valid = parser.judged.payload, parser.judged.valid
         outcome = Signal(3)
         m.d.comb += outcome.eq(Mux((judged.outcome == Outcome.APPLIED) &
                                    (segment_detail != Detail.NONE),
@@ -213,7 +227,7 @@ class ResponsePath(wiring.Component):
         with m.If(judged_valid):
             m.d.sync += [segment_detail.eq(Detail.NONE), applied.eq(0)]
         with m.Else():
-            with m.If(s2_valid & (segment_detail == Detail.NONE)):
+            with m.If((s2_valid | fault.valid) & (segment_detail == Detail.NONE)):
                 m.d.sync += segment_detail.eq(first)
             with m.If(s3["valid"] & (applied != 255)):
                 m.d.sync += applied.eq(applied + 1)
