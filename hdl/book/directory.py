@@ -5,9 +5,11 @@ directory row is a permutation of them: entries ``0 .. used`` are the pages in u
 price order (entry 0 holds the best levels), the rest are free. Each entry carries the
 page's level count and first (best) price, which is what :func:`locate` compares.
 
-Every change keeps the row a permutation, so no free list is needed: a split takes the
-first free entry (``used + 1``) and rotates it into place after the page it splits; a page
-that empties rotates out to the head of the free entries.
+Every change keeps the row a permutation, so no free list is needed: a split takes a free
+entry (:func:`free_entry`: the first, ``used + 1``, or the first of a given bank) and
+rotates it into place after the page it splits, the free entries keeping their order; a
+page that empties rotates out to the head of the free entries. These are the rules of
+:mod:`sim.level_pages`, which also says why the bank matters.
 
 Physical numbers are stored XORed with their entry's index, so an all-zero row (the
 memory's initial value, and what ``RESET`` writes) is the identity permutation with one
@@ -22,7 +24,8 @@ from amaranth.utils import bits_for, ceil_log2
 
 from hdl.book.layouts import PRICE_BITS, BookParams
 
-__all__ = ["entry_layout", "directory_layout", "decode", "encode", "locate", "edit", "popcount"]
+__all__ = ["entry_layout", "directory_layout", "decode", "encode", "locate", "free_entry", "edit",
+           "popcount"]
 
 
 def entry_layout(params: BookParams) -> data.StructLayout:
@@ -85,14 +88,36 @@ def popcount(bits):
     return values[0]
 
 
-def edit(m, name: str, row, params: BookParams, split, split_at, new_page, drop, drop_at):
+def free_entry(m, name: str, row, params: BookParams, avoid, bank):
+    """The free entry a split takes: the first (``used + 1``), or with ``avoid`` high the
+    first whose physical page is not in ``bank`` (its parity).
+
+    Returns ``(at, none)``: the entry's index, and whether there is no such entry.
+    """
+    pages = params.pages
+    usable = Signal(pages, name=f"{name}_usable")
+    for i in range(pages):
+        m.d.comb += usable[i].eq((Const(i) > row.used)
+                                 & ~(avoid & (row.entries[i].phys[0] == bank)))
+    first = Signal(pages, name=f"{name}_first")
+    m.d.comb += first.eq(usable & -usable)
+    at = Signal(ceil_log2(pages), name=f"{name}_at")
+    for b in range(len(at)):
+        mask = sum(1 << i for i in range(pages) if i >> b & 1)
+        m.d.comb += at[b].eq((first & mask).any())
+    return at, ~usable.any()
+
+
+def edit(m, name: str, row, params: BookParams, split, split_at, new_page, drop, drop_at,
+         free_at):
     """``row`` after an optional split and an optional removal, as a new signal.
 
     Parameters
     ----------
     split, split_at : a new page goes in right after entry ``split_at``; it takes the
-        first free physical page, and its ``count``/``first`` come from ``new_page`` (an
-        :func:`entry_layout` value whose ``phys`` is ignored).
+        physical page of free entry ``free_at`` (the caller checked it is free), and its
+        ``count``/``first`` come from ``new_page`` (an :func:`entry_layout` value whose
+        ``phys`` is ignored).
     drop, drop_at : entry ``drop_at`` (of the row before the split) leaves the pages in
         use; its physical page becomes the first free one.
 
@@ -101,7 +126,6 @@ def edit(m, name: str, row, params: BookParams, split, split_at, new_page, drop,
     pages = params.pages
     entries = row.entries
     used = row.used
-    free_at = used + 1                   # the first free entry (the caller checked one is)
     new_phys = Signal(ceil_log2(pages), name=f"{name}_new_phys")
     m.d.comb += new_phys.eq(entries[free_at].phys)
     fresh = Signal(entry_layout(params), name=f"{name}_fresh")

@@ -33,6 +33,7 @@ from amaranth.lib.wiring import In, Out
 from hdl.book import directory as dirs
 from hdl.book.layouts import LEVEL_LAYOUT, BookParams, top_side_layout
 from hdl.book.levels import DELTA_LAYOUT, apply_delta
+from hdl.book.page_banks import PageBanks
 from hdl.book.pages import extend, occupied_count, page_layout, refill, split
 
 __all__ = ["StoreKind", "LevelStore", "request_layout", "result_layout", "side_layout"]
@@ -87,10 +88,7 @@ class LevelStore(wiring.Component):
         m.submodules.directory = directory = Memory(shape=dir_shape, depth=2 * p.slots, init=[])
         dir_w = directory.write_port()
         dir_r = directory.read_port(transparent_for=(dir_w,))
-        m.submodules.pages = pages = Memory(shape=page_layout(p), depth=2 * p.slots * p.pages,
-                                            init=[])
-        page_r = [pages.read_port() for _ in range(2)]
-        page_w = [pages.write_port() for _ in range(3)]         # A, B, the split's new page
+        m.submodules.pages = pages = PageBanks(p)
         tops_shape = data.StructLayout({"bids": top_side_layout(p), "asks": top_side_layout(p)})
         m.submodules.tops = tops = Memory(shape=tops_shape, depth=p.slots, init=[])
         tops_w, tops_r = tops.write_port(), tops.read_port()
@@ -116,14 +114,21 @@ class LevelStore(wiring.Component):
             two.eq(refilling | (both & (j1 != j2))),
         ]
 
-        def page_address(index):
-            return Cat(row.entries[index].phys, s2.ask, s2.slot)
-
-        m.d.comb += [page_r[0].addr.eq(page_address(ja)), page_r[1].addr.eq(page_address(jb)),
+        m.d.comb += [pages.read_a.phys.eq(row.entries[ja].phys),
+                     pages.read_a.side.eq(Cat(s2.ask, s2.slot)),
+                     pages.read_b.phys.eq(row.entries[jb].phys),
+                     pages.read_b.side.eq(Cat(s2.ask, s2.slot)),
                      tops_r.addr.eq(s2.slot)]
+        # A split's new page: the first free one, but when A and B take both ports of
+        # their bank, the first free one of the other bank (see hdl.book.page_banks).
+        bank_a = row.entries[ja].phys[0]
+        one_bank = two & (bank_a == row.entries[jb].phys[0])
+        free_at, no_page = dirs.free_entry(m, "s2_free", row, p, avoid=one_bank, bank=bank_a)
         s3 = Signal(data.StructLayout({"req": request_layout(p), "row": dir_shape,
-                                       "ja": len(ja), "jb": len(jb), "two": 1}))
-        m.d.sync += [s3.req.eq(s2), s3.row.eq(row), s3.ja.eq(ja), s3.jb.eq(jb), s3.two.eq(two)]
+                                       "ja": len(ja), "jb": len(jb), "two": 1,
+                                       "free_at": len(free_at), "no_page": 1}))
+        m.d.sync += [s3.req.eq(s2), s3.row.eq(row), s3.ja.eq(ja), s3.jb.eq(jb), s3.two.eq(two),
+                     s3.free_at.eq(free_at), s3.no_page.eq(no_page)]
 
         # ---------------------------------------------------------------- S3
         req3, row3 = s3.req, s3.row
@@ -136,13 +141,13 @@ class LevelStore(wiring.Component):
         second = Signal(DELTA_LAYOUT, name="s3_second")
         m.d.comb += [first.eq(Mux(req3.d1.enable, req3.d1.as_value(), req3.d2.as_value())),
                      second.eq(Mux(req3.d1.enable & ~s3.two, req3.d2.as_value(), 0))]
-        ext_a = extend(m, "s3_ext_a", page_r[0].data, p)
+        ext_a = extend(m, "s3_ext_a", pages.data_a, p)
         mid_a, _, miss_a1 = apply_delta(m, "s3_a1", ext_a, ask, first, size + 1)
         new_a, _, miss_a2 = apply_delta(m, "s3_a2", mid_a, ask, second, size + 1)
         d2_on_b = Signal(DELTA_LAYOUT, name="s3_d2_on_b")
         m.d.comb += d2_on_b.eq(Mux(s3.two & ~(req3.kind == StoreKind.REFILL),
                                    req3.d2.as_value(), 0))
-        ext_b = extend(m, "s3_ext_b", page_r[1].data, p)
+        ext_b = extend(m, "s3_ext_b", pages.data_b, p)
         new_b, _, miss_b = apply_delta(m, "s3_b", ext_b, ask, d2_on_b, size + 1)
         count_a = occupied_count(m, "s3_count_a", new_a, size + 1)
         count_b = occupied_count(m, "s3_count_b", new_b, size + 1)
@@ -157,7 +162,7 @@ class LevelStore(wiring.Component):
         kind = req3.kind
         deltas = kind == StoreKind.DELTAS
         splitting = deltas & (split_a | split_b)
-        overflow = splitting & (row3.used == p.pages - 1)
+        overflow = splitting & s3.no_page
         drop_a = deltas & (count_a == 0) & (s3.ja != 0)
         with m.If(deltas):
             m.d.comb += [row_n.entries[s3.ja].count.eq(Mux(split_a, keep, count_a)),
@@ -171,8 +176,8 @@ class LevelStore(wiring.Component):
 
         # A refill: page 0 (A) topped up from page 1 (B).
         n0, n1 = row3.entries[0].count, row3.entries[1].count
-        filled, rest, merged, rest_count = refill(m, "s3_refill", page_r[0].data, n0,
-                                                   page_r[1].data, n1, p)
+        filled, rest, merged, rest_count = refill(m, "s3_refill", pages.data_a, n0,
+                                                   pages.data_b, n1, p)
         do_refill = ((kind == StoreKind.REFILL) & (row3.used != 0) & (n0 <= top + 1)
                      & (n0 >= top))
         with m.If(do_refill):
@@ -184,7 +189,7 @@ class LevelStore(wiring.Component):
         split_at = Mux(split_a, s3.ja, s3.jb)
         edited, new_phys = dirs.edit(m, "s3_edit", row_n, p, split=splitting, split_at=split_at,
                                      new_page=new_entry, drop=drop_a | (do_refill & merged),
-                                     drop_at=Mux(do_refill, 1, s3.ja))
+                                     drop_at=Mux(do_refill, 1, s3.ja), free_at=s3.free_at)
         # An all-zero stored row is an empty side (see hdl.book.directory).
         stored = Signal(dir_shape, name="s3_row_stored")
         m.d.comb += stored.eq(Mux(kind == StoreKind.RESET, 0,
@@ -203,16 +208,18 @@ class LevelStore(wiring.Component):
                           Mux(split_b, kept_b.as_value(), new_b.as_value()[:page_b.shape().size]))),
         ]
         resetting = kind == StoreKind.RESET
+        wa, wb, wn = pages.write_a, pages.write_b, pages.write_n
         m.d.comb += [
+            pages.write.eq(req3.valid),
             # Page 0 is always physical page 0 (entry 0 never moves): a reset empties it.
-            page_w[0].addr.eq(Cat(Mux(resetting, 0, entry_a.phys), base)),
-            page_w[0].data.eq(Mux(resetting, 0, page_a.as_value())),
-            page_w[0].en.eq(writes & (deltas | do_refill | resetting)),
-            page_w[1].addr.eq(Cat(entry_b.phys, base)), page_w[1].data.eq(page_b),
-            page_w[1].en.eq(writes & ((deltas & s3.two) | (do_refill & ~merged))),
-            page_w[2].addr.eq(Cat(new_phys, base)),
-            page_w[2].data.eq(Mux(split_a, moved_a.as_value(), moved_b.as_value())),
-            page_w[2].en.eq(writes & splitting),
+            wa.addr.phys.eq(Mux(resetting, 0, entry_a.phys)), wa.addr.side.eq(base),
+            wa.data.eq(Mux(resetting, 0, page_a.as_value())),
+            wa.en.eq(writes & (deltas | do_refill | resetting)),
+            wb.addr.phys.eq(entry_b.phys), wb.addr.side.eq(base), wb.data.eq(page_b),
+            wb.en.eq(writes & ((deltas & s3.two) | (do_refill & ~merged))),
+            wn.addr.phys.eq(new_phys), wn.addr.side.eq(base),
+            wn.data.eq(Mux(split_a, moved_a.as_value(), moved_b.as_value())),
+            wn.en.eq(writes & splitting),
             dir_w.addr.eq(base), dir_w.data.eq(stored),
             dir_w.en.eq(writes & (kind != StoreKind.NONE)),
         ]
