@@ -18,14 +18,14 @@ empty page in use: an empty side.
 
 from __future__ import annotations
 
-from amaranth import Const, Mux, Signal
+from amaranth import Cat, Const, Mux, Signal
 from amaranth.lib import data
 from amaranth.utils import bits_for, ceil_log2
 
 from hdl.book.layouts import PRICE_BITS, BookParams
 
-__all__ = ["entry_layout", "directory_layout", "decode", "encode", "locate", "free_entry", "edit",
-           "popcount"]
+__all__ = ["entry_layout", "directory_layout", "decode", "encode", "locate", "encode_onehot",
+           "select", "free_entry", "edit"]
 
 
 def entry_layout(params: BookParams) -> data.StructLayout:
@@ -70,22 +70,35 @@ def locate(m, name: str, row, ask, price, params: BookParams):
     last page in use whose first price is at least as good (page 0 if none).
 
     First prices rise (asks) or fall (bids) along the pages in use, so the candidates
-    form a run from entry 1 and the answer is its length.
+    form a run from entry 1 and the answer is where the run ends. Returns ``(index,
+    onehot)``: the index, and the same as one bit per entry, which selects the entry's
+    fields in one AND-OR level where the index would need a multiplexer tree (the page's
+    read address is on the level store's S2 path to the page memory).
     """
-    count = Signal(ceil_log2(params.pages), name=name)
-    candidates = [(Const(i) <= row.used) & better_or_equal(ask, row.entries[i].first, price)
-                  for i in range(1, params.pages)]
-    m.d.comb += count.eq(popcount(candidates))
-    return count
+    pages = params.pages
+    candidates = [Const(1, 1)] + [(Const(i) <= row.used)
+                                  & better_or_equal(ask, row.entries[i].first, price)
+                                  for i in range(1, pages)] + [Const(0, 1)]
+    onehot = Signal(pages, name=f"{name}_onehot")
+    for i in range(pages):
+        m.d.comb += onehot[i].eq(candidates[i] & ~candidates[i + 1])
+    return encode_onehot(m, name, onehot, pages), onehot
 
 
-def popcount(bits):
-    """Sum of 1-bit values as a balanced adder tree (a chain would be as deep as the list)."""
-    values = list(bits) or [Const(0, 1)]
-    while len(values) > 1:
-        values = [values[i] + values[i + 1] if i + 1 < len(values) else values[i]
-                  for i in range(0, len(values), 2)]
-    return values[0]
+def encode_onehot(m, name: str, onehot, width: int):
+    """The index of the set bit of ``onehot`` (``width`` bits, at most one set)."""
+    index = Signal(ceil_log2(width), name=name)
+    for b in range(len(index)):
+        m.d.comb += index[b].eq(Cat(*(onehot[i] for i in range(width) if i >> b & 1)).any())
+    return index
+
+
+def select(onehot, values):
+    """The value whose bit of ``onehot`` is set (at most one is): an AND-OR selection."""
+    out = 0
+    for i, value in enumerate(values):
+        out = out | Mux(onehot[i], value, 0)
+    return out
 
 
 def free_entry(m, name: str, row, params: BookParams, avoid, bank):
@@ -101,11 +114,7 @@ def free_entry(m, name: str, row, params: BookParams, avoid, bank):
                                  & ~(avoid & (row.entries[i].phys[0] == bank)))
     first = Signal(pages, name=f"{name}_first")
     m.d.comb += first.eq(usable & -usable)
-    at = Signal(ceil_log2(pages), name=f"{name}_at")
-    for b in range(len(at)):
-        mask = sum(1 << i for i in range(pages) if i >> b & 1)
-        m.d.comb += at[b].eq((first & mask).any())
-    return at, ~usable.any()
+    return encode_onehot(m, f"{name}_at", first, pages), ~usable.any()
 
 
 def edit(m, name: str, row, params: BookParams, split, split_at, new_page, drop, drop_at,
