@@ -148,15 +148,19 @@ def edit(m, name: str, row, params: BookParams, split, split_at, new_page, drop,
             Mux(split & (Const(i) == split_at + 1), fresh,
                 Mux(split & after & (Const(i) <= free_at), shifted, entries[i])))
     m.d.comb += mid.used.eq(Mux(split, used + 1, used))
-    # Step 2: rotate the dropped entry out to the end of the pages in use.
+    # Step 2: rotate the dropped entry out to the end of the pages in use. A free entry's
+    # count and first price mean nothing, so only its physical page moves: the changed
+    # counts and prices, late in the pass, do not go through a multiplexer by ``at``.
     out = Signal(directory_layout(params), name=f"{name}_out")
     at = Signal(ceil_log2(pages) + 1, name=f"{name}_drop_at")
     m.d.comb += at.eq(Mux(split & (drop_at > split_at), drop_at + 1, drop_at))
+    freed = Signal(entry_layout(params), name=f"{name}_freed")
+    m.d.comb += freed.phys.eq(mid.entries[at].phys)
     last = mid.used
     for i in range(pages):
         following = mid.entries[i + 1] if i + 1 < pages else mid.entries[i]
         m.d.comb += out.entries[i].eq(
             Mux(drop & (Const(i) >= at) & (Const(i) < last), following,
-                Mux(drop & (Const(i) == last), mid.entries[at], mid.entries[i])))
+                Mux(drop & (Const(i) == last), freed, mid.entries[i])))
     m.d.comb += out.used.eq(Mux(drop, mid.used - 1, mid.used))
     return out, new_phys
