@@ -44,6 +44,13 @@ def _book_builder():
     return BookBuilder(ECP5_PARAMS)
 
 
+def _level_store():
+    from hdl.book.layouts import ECP5_PARAMS
+    from hdl.book.level_store import LevelStore
+
+    return LevelStore(ECP5_PARAMS)
+
+
 def _order_entry():
     from hdl.order.entry import OrderEntry
     from hdl.strategy.layouts import ECP5_TRADE
@@ -116,6 +123,8 @@ COMPONENTS = {
     "feed": (_feed_handler, "the whole feed handler (both stages, register ports open)"),
     "book": (_book_builder, "order-book builder with the capacities that fit an ECP5-85 "
              "(hdl.book.layouts.ECP5_PARAMS)"),
+    "book_levels": (_level_store, "the book builder's paged level store alone (S1-S3 of a "
+                    "pass; hdl.book.layouts.ECP5_PARAMS)"),
     "strategy": (_strategy, "take and pairs triggers on the book's records "
                  "(hdl.strategy.layouts.ECP5_TRADE)"),
     "risk": (_risk_gate, "pre-trade risk gate, every check in parallel "

@@ -11,6 +11,14 @@ check the invariants the gateware relies on:
 - **Split**: an insert into a full page splits it: the first ``ceil((C + 1) / 2)`` levels
   stay, the rest go to a new page placed right after it. With every page in use the insert
   is dropped and reported (``overflow``: the stock is flagged invalid).
+- **Physical pages and banks**: a side owns physical pages ``0 .. pages - 1``; the pages in
+  use are a list of them, the free ones a list in the order they will be taken. A split
+  takes the first free page, and an emptied page becomes the first free one. The page
+  memory is two banks of two ports each, by physical page parity, and a pass writes at
+  most two pages of one bank: when an operation changes two pages of the same bank *and*
+  splits, the new page must come from the other bank, so it takes the first free page of
+  that parity; with none free the operation is dropped as an ``overflow`` (``bank_full``
+  says why), even if free pages of the other parity remain.
 - **Empty pages** other than page 0 leave the directory at once.
 - **Page 0 holds the top**: while deeper pages exist, page 0 holds at least ``top + 1``
   levels before any operation, so after one (which removes at most one level from it) its
@@ -20,8 +28,9 @@ check the invariants the gateware relies on:
   in flight: page 1 is merged into page 0 if both fit in one page, otherwise page 0 is
   filled up from the front of page 1.
 
-A side is a list of pages; a page a list of ``[price, shares, orders]``; ``better(a, b)``
-says price ``a`` is at least as good as ``b`` on this side.
+A side is a list of pages (``pages``), their physical numbers (``phys``, aligned) and the
+free physical pages (``free``); a page a list of ``[price, shares, orders]``;
+``better(a, b)`` says price ``a`` is at least as good as ``b`` on this side.
 """
 
 from __future__ import annotations
@@ -52,9 +61,16 @@ class PageGeometry:
         return (self.page_levels + 2) // 2
 
 
+def bank(phys: int) -> int:
+    """The page memory bank of a physical page."""
+    return phys & 1
+
+
 @dataclass
 class Outcome:
     overflow: bool = False
+    bank_full: bool = False       # the overflow left free pages, none in the needed bank
+    other_bank: bool = False      # a split that had to take its page from the other bank
     missing: bool = False
     refill_wanted: bool = False
 
@@ -64,6 +80,12 @@ class PagedSide:
     geometry: PageGeometry
     ask: bool
     pages: list = field(default_factory=lambda: [[]])
+    phys: list = field(default_factory=lambda: [0])
+    free: list | None = None
+
+    def __post_init__(self):
+        if self.free is None:
+            self.free = [n for n in range(self.geometry.pages) if n not in self.phys]
 
     def better(self, a: int, b: int) -> bool:
         return a <= b if self.ask else a >= b
@@ -104,20 +126,32 @@ class PagedSide:
         gateware does."""
         out = Outcome()
         targets = [self.locate(price) for price, _s, _o in deltas]
+        # Two pages of one bank take both of its ports: a new page must be of the other.
+        one_bank = (len(set(targets)) == 2
+                    and bank(self.phys[targets[0]]) == bank(self.phys[targets[1]]))
         before = [list(map(list, page)) for page in self.pages]
         for (price, shares, orders), j in zip(deltas, targets, strict=True):
             self._change(self.pages[j], price, shares, orders, out)
         for j in sorted(set(targets), reverse=True):
             page = self.pages[j]
             if len(page) > self.geometry.page_levels:
-                if len(self.pages) == self.geometry.pages:
+                out.other_bank = one_bank
+                usable = [n for n in self.free
+                          if not one_bank or bank(n) != bank(self.phys[targets[0]])]
+                if not usable:
                     self.pages = before          # the gateware drops the whole operation
                     out.overflow = True
+                    out.bank_full = bool(self.free)
                     return out
                 keep = self.geometry.keep_on_split
                 self.pages[j:j + 1] = [page[:keep], page[keep:]]
-        # Empty pages other than page 0 leave the directory.
-        self.pages = [self.pages[0]] + [page for page in self.pages[1:] if page]
+                self.phys.insert(j + 1, usable[0])
+                self.free.remove(usable[0])
+        # Empty pages other than page 0 leave the directory; each becomes the first free.
+        for j in range(len(self.pages) - 1, 0, -1):
+            if not self.pages[j]:
+                del self.pages[j]
+                self.free.insert(0, self.phys.pop(j))
         out.refill_wanted = self._wants_refill()
         return out
 
@@ -132,6 +166,7 @@ class PagedSide:
         room = self.geometry.page_levels - len(first)
         if len(second) <= room:
             self.pages[0:2] = [first + second]
+            self.free.insert(0, self.phys.pop(1))
         else:
             self.pages[0:2] = [first + second[:room], second[room:]]
 
@@ -144,5 +179,7 @@ class PagedSide:
         assert all(len(page) <= self.geometry.page_levels for page in self.pages)
         assert all(page for page in self.pages[1:]), "empty page in the directory"
         assert len(self.pages) <= self.geometry.pages
+        assert len(self.phys) == len(self.pages), "a page without its physical page"
+        assert sorted(self.phys + self.free) == list(range(self.geometry.pages))
         if len(self.pages) > 1:
             assert len(self.pages[0]) >= self.geometry.top, "page 0 short of the top"

@@ -34,15 +34,19 @@ class Flow:
     that is there: per side a plain dictionary (the truth) and the structural model (what
     the pages should look like, hence where they overflow)."""
 
-    def __init__(self, seed: int, prices: int, inserts: float = 0.46):
+    def __init__(self, seed: int, prices: int, inserts: float = 0.46, replaces: float = 0.1):
         self.rng = random.Random(seed)
         self.prices = prices
         self.inserts = inserts
+        self.replaces = replaces
         geometry = PageGeometry(PARAMS.pages, PARAMS.page_levels, PARAMS.top)
         self.geometry = geometry
         self.levels = {(s, a): {} for s in range(PARAMS.slots) for a in (0, 1)}
         self.model = {key: PagedSide(geometry, bool(key[1])) for key in self.levels}
         self.overflows = 0
+        # Splits that had to take a page of the other bank: all of them, those that passed
+        # over the first free page for it, and those that found none (an overflow).
+        self.bank = {"forced": 0, "skipped": 0, "full": 0}
 
     def next(self):
         """``(op, expected)``: the request and what its result must say."""
@@ -65,9 +69,9 @@ class Flow:
             kind = StoreKind.NONE
         elif roll < 0.04 + self.inserts or not levels:
             d2 = (price, shares, 1)
-        elif roll < 0.8:
+        elif roll < 0.9 - self.replaces:
             d1 = take(rng.choice(list(levels)))
-        elif roll < 0.9:
+        elif roll < 1 - self.replaces:
             d1 = (rng.choice(list(levels)), 0, 0)
         else:
             d1, d2 = take(rng.choice(list(levels))), (price, shares, 1)
@@ -77,8 +81,14 @@ class Flow:
             levels.clear()
         elif kind == StoreKind.DELTAS:
             deltas = [d for d in (d1, d2) if d is not None]
-            overflow = side.apply(deltas).overflow
+            first_free = side.free[:1]
+            outcome = side.apply(deltas)
+            overflow = outcome.overflow
             self.overflows += overflow
+            self.bank["forced"] += outcome.other_bank
+            self.bank["full"] += outcome.bank_full
+            self.bank["skipped"] += (outcome.other_bank and not overflow
+                                     and first_free[0] in side.free)
             for level_price, change, orders in [] if overflow else deltas:
                 level = levels.setdefault(level_price, [0, 0])
                 level[0] += change
@@ -169,3 +179,12 @@ def test_a_side_out_of_pages_drops_the_insert_and_says_so():
     flow = Flow(4, 400, inserts=0.7)
     run(flow, 1000)
     assert flow.overflows > 0
+
+
+def test_splits_beside_a_page_of_their_bank_take_the_other_bank():
+    # Many U-like passes (a removal and an insert, often on two pages) on sides near full:
+    # the new page must avoid the bank whose two ports A and B take, passing over free
+    # pages of that bank, or the pass overflows though pages of that bank are free.
+    flow = Flow(5, 400, inserts=0.5, replaces=0.3)
+    run(flow, 3000)
+    assert flow.bank["skipped"] > 0 and flow.bank["full"] > 0, flow.bank

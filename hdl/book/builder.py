@@ -198,10 +198,13 @@ class BookBuilder(wiring.Component):
 
         m.submodules.orders = orders = Memory(shape=set_layout(p),
                                               depth=1 << p.order_sets_log2, init=[])
+        # Two read-write ports (true-dual-port block RAM): A0 reads, by ``ref`` and
+        # ``new_ref``, only in cycles without a book operation in A1, which writes.
         order_w0, order_w1 = orders.write_port(), orders.write_port()
         order_r0, order_r1 = orders.read_port(), orders.read_port()
-        m.d.comb += [order_r0.addr.eq(set_index(a0_op.ref, p)),
-                     order_r1.addr.eq(set_index(a0_op.new_ref, p))]
+        read0, read1 = Signal.like(order_r0.addr), Signal.like(order_r1.addr)
+        m.d.comb += [read0.eq(set_index(a0_op.ref, p)), read1.eq(set_index(a0_op.new_ref, p))]
+        book_op = Signal()               # A1 holds an operation on the books
 
         m.d.sync += a1.valid.eq(0)
         with m.If(refill_go | inject):
@@ -228,7 +231,7 @@ class BookBuilder(wiring.Component):
                 a1.halt.eq(head.event.side != ord("T")),
             ]
         index0, index1 = Signal.like(order_r0.addr), Signal.like(order_r1.addr)
-        m.d.sync += [index0.eq(order_r0.addr), index1.eq(order_r1.addr)]
+        m.d.sync += [index0.eq(read0), index1.eq(read1)]
 
         # ---------------------------------------------------------------- A1
         lookup = subs.locate_read.data
@@ -237,7 +240,7 @@ class BookBuilder(wiring.Component):
         mapped_now = lookup.valid | learn
         slot = Mux(a1.direct, a1.op.slot, Mux(lookup.valid, lookup.slot, a1.r_slot))
         event_in_a1 = a1.valid & ~a1.is_end & ~a1.direct
-        book_op = a1.valid & ~a1.is_end & (a1.direct | mapped_now)
+        m.d.comb += book_op.eq(a1.valid & ~a1.is_end & (a1.direct | mapped_now))
         count("discarded", event_in_a1 & ~mapped_now)
         count("bad_side", event_in_a1 & mapped_now & a1.bad_side)
         mode = Signal(range(4))
@@ -287,12 +290,16 @@ class BookBuilder(wiring.Component):
         m.d.comb += order_op.eq(Mux(book_op, op.as_value(), 0))
         stage = OrderStage(m, p, order_op, order_r0.data, order_r1.data, index0 == index1,
                            count, forward)
-        m.d.comb += [
-            order_w0.addr.eq(index0), order_w0.data.eq(stage.write0),
-            order_w0.en.eq(book_op & stage.en0),
-            order_w1.addr.eq(index1), order_w1.data.eq(stage.write1),
-            order_w1.en.eq(book_op & stage.en1),
-        ]
+        # One address per port, and no read while a port may write: what Yosys needs to
+        # map the table onto true-dual-port block RAM (hdl.book.page_banks says more).
+        for read_port, write_port, read, index, data_in, en in (
+                (order_r0, order_w0, read0, index0, stage.write0, stage.en0),
+                (order_r1, order_w1, read1, index1, stage.write1, stage.en1)):
+            address = Signal.like(read)
+            m.d.comb += [address.eq(Mux(book_op, index, read)),
+                         read_port.addr.eq(address), write_port.addr.eq(address),
+                         read_port.en.eq(~book_op),
+                         write_port.data.eq(data_in), write_port.en.eq(book_op & en)]
         live = counters["live_orders"]
         with m.If(book_op):
             m.d.sync += live.eq(live + stage.live_delta)

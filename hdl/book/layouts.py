@@ -110,11 +110,17 @@ class BookParams:
 #: side of the test days (509 levels, AAPL's asks on 21 June 2012) takes 42 of them.
 SIM_PARAMS = BookParams()
 
-#: What fits an ECP5-85 today: 16 stocks with 4 pages of 24 levels a side, the top 10
-#: exported, and an order table of only 64 orders, because with two read and two write
-#: ports Yosys builds it from flip-flops rather than block RAM.
-ECP5_PARAMS = BookParams(slots=16, pages=4, page_levels=24, top=10, order_sets_log2=5,
-                         order_ways=2, undo_depth=64)
+#: What fits an ECP5-85 (LFE5UM5G-85F: 84k LUT4, 208 DP16KD) beside the rest of the core.
+#: Block RAM is paid for in width, not depth: a page is read and written whole, and each
+#: of the two page banks (hdl.book.page_banks) is ``page_levels * 80`` bits of 18-bit
+#: DP16KD ports, however few rows it has. So the page is as short as the exported top
+#: allows (``page_levels = 2 * top + 3``; the card's consumers, the strategy and the event
+#: stream, read only the best level), and the rows come almost free: 16 stocks x 8 pages x
+#: 2 sides fill 128 of a bank's 1,024. Pages per side cost logic (the directory row, its
+#: comparators and edits), not RAM. The order table (2 ways of 134 bits) and the undo log
+#: likewise take the depth their RAM has anyway.
+ECP5_PARAMS = BookParams(slots=16, pages=8, page_levels=11, top=4, order_sets_log2=10,
+                         order_ways=2, undo_depth=256)
 
 #: The ECPIX-5 bitstream's book (``hdl/boards/ecpix5.py``), small enough that the whole card
 #: fits its LFE5UM5G-85F beside the MAC and the UART bridge: 4 stocks (the trading slots

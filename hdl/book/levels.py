@@ -1,18 +1,25 @@
-"""A sorted array of price levels (a page of a book side), and how a delta changes it.
+"""A sorted array of price levels (a page of a book side), and how one pass changes it.
 
-An array is ``levels`` entries of :data:`~hdl.book.layouts.LEVEL_LAYOUT`, best price first
-(highest bid, lowest ask), occupied entries first; an entry with ``orders == 0`` is empty.
-Every entry is compared with the delta's price at once, and the new array is chosen entry by
-entry from the old entry, its neighbours or the changed level, so one delta costs one
-combinational pass whatever the depth:
+An array is entries of :data:`~hdl.book.layouts.LEVEL_LAYOUT`, best price first (highest
+bid, lowest ask); the first ``count`` are occupied, the rest empty (all zero). A pass
+changes a page by at most two deltas, with the meaning of applying them one after the
+other (:meth:`sim.level_pages.PagedSide.apply`):
 
-- a level at the delta's price exists: add the delta's shares and orders; a level left with
-  no orders is removed and the worse levels move up one place;
-- none exists and the delta adds an order: a new level goes in at its sorted place and the
-  worse levels move down one place; if the last entry was occupied it falls off
-  (``overflow``; the level store gives every page a spare last entry, so it never does);
-- none exists otherwise (an order change on a level that is not there): nothing changes
-  (``missing``).
+- ``da`` never adds a level (its ``orders`` is 0 or -1: an order reduced, grown or gone):
+  the level at its price gets its shares and orders, and leaves the array if no order is
+  left (``removed``); with no level at its price nothing changes (``missing``);
+- then ``db`` adds one order (its ``orders`` is +1, whatever the field says): to the level
+  at its price, or as a new level at its sorted place (``inserted``), the worse levels
+  moving down one place into the spare last entry of the result.
+
+The book builder's operations only ever make such deltas (:mod:`hdl.book.order_stage`:
+``d1`` is ``da``, ``d2`` is ``db``). Both are applied in one combinational pass, not one
+after the other: every entry is compared with both prices at once, each entry's changed
+values (shares plus ``da``'s, plus ``db``'s, plus both) are added beside the comparators,
+and each result entry is then one choice among its old neighbours, the changed values and
+the new level. That keeps the chain from the page memory's output to its input (the level
+store's S3, which must fit one clock cycle) to one comparison, two small OR trees and the
+final choice.
 """
 
 from __future__ import annotations
@@ -20,9 +27,9 @@ from __future__ import annotations
 from amaranth import Cat, Const, Mux, Signal, signed
 from amaranth.lib import data
 
-from hdl.book.layouts import LEVEL_LAYOUT, PRICE_BITS
+from hdl.book.layouts import LEVEL_LAYOUT, ORDERS_BITS, PRICE_BITS, SHARES_BITS
 
-__all__ = ["DELTA_LAYOUT", "array_layout", "apply_delta"]
+__all__ = ["DELTA_LAYOUT", "array_layout", "change_page"]
 
 #: A change to one level: signed share and order deltas (orders -1, 0 or +1).
 DELTA_LAYOUT = data.StructLayout({
@@ -32,74 +39,108 @@ DELTA_LAYOUT = data.StructLayout({
     "orders": signed(2),
 })
 
-
-def _or_tree(values):
-    """OR of many values as a balanced tree (a chain would be as deep as the side)."""
-    while len(values) > 1:
-        values = [values[i] | values[i + 1] if i + 1 < len(values) else values[i]
-                  for i in range(0, len(values), 2)]
-    return values[0]
+_EMPTY = Const(0, LEVEL_LAYOUT.size)
 
 
 def array_layout(levels: int) -> data.ArrayLayout:
     return data.ArrayLayout(LEVEL_LAYOUT, levels)
 
 
-def apply_delta(m, name: str, old, ask, delta, levels: int):
-    """Add the combinational logic of one delta; returns ``(new, overflow, missing)``.
+def _or_tree(values):
+    """OR of many values as a balanced tree (a chain would be as deep as the page)."""
+    values = list(values) or [Const(0, 1)]
+    while len(values) > 1:
+        values = [values[i] | values[i + 1] if i + 1 < len(values) else values[i]
+                  for i in range(0, len(values), 2)]
+    return values[0]
 
-    ``old`` is an :func:`array_layout` view, ``ask`` a 1-bit value (1: lower prices are
-    better), ``delta`` a :data:`DELTA_LAYOUT` view. With ``delta.enable`` low, ``new`` is
-    ``old`` and both flags are low.
+
+class PageChange:
+    """``da`` then ``db`` on ``old`` (an :func:`array_layout` view of ``size`` entries whose
+    first ``count`` are occupied), built into ``m``.
+
+    ``same_price`` is ``da.price == db.price`` and ``both_shares`` is
+    ``da.shares + db.shares``: both are known a cycle early, so the caller registers them.
+
+    Attributes
+    ----------
+    new : View of array_layout(size + 1)
+        The changed array, one entry longer (its last entry is occupied only when a level
+        was added to a full array).
+    removed, inserted, missing : Signal
+        ``da`` removed a level, ``db`` added one, ``da`` found no level at its price.
     """
-    new = Signal(array_layout(levels), name=f"{name}_new")
-    overflow = Signal(name=f"{name}_overflow")
-    missing = Signal(name=f"{name}_missing")
-    occupied = Signal(levels, name=f"{name}_occupied")
-    match = Signal(levels, name=f"{name}_match")
-    better = Signal(levels, name=f"{name}_better")     # strictly better than delta.price
-    for i in range(levels):
-        level = old[i]
+
+    def __init__(self, m, name: str, old, count, size: int, ask, da, db, same_price,
+                 both_shares):
+        occupied = Signal(size, name=f"{name}_occupied")
+        m1, m2 = Signal(size, name=f"{name}_m1"), Signal(size, name=f"{name}_m2")
+        b1, b2 = Signal(size, name=f"{name}_b1"), Signal(size, name=f"{name}_b2")
+        last_order = Signal(size, name=f"{name}_last_order")
+        for i in range(size):
+            price = old[i].price
+            m.d.comb += [
+                occupied[i].eq(count > i),
+                m1[i].eq(da.enable & occupied[i] & (price == da.price)),
+                m2[i].eq(db.enable & occupied[i] & (price == db.price)),
+                # Strictly better than the delta's price (empty entries never are).
+                b1[i].eq(occupied[i] & Mux(ask, price < da.price, price > da.price)),
+                b2[i].eq(occupied[i] & Mux(ask, price < db.price, price > db.price)),
+                last_order[i].eq(old[i].orders == 1),
+            ]
+        self.removed = Signal(name=f"{name}_removed")
+        self.inserted = Signal(name=f"{name}_inserted")
+        self.missing = Signal(name=f"{name}_missing")
+        removed, inserted = self.removed, self.inserted
+        found2 = _or_tree(m2[i] for i in range(size))
         m.d.comb += [
-            occupied[i].eq(level.orders != 0),
-            match[i].eq(occupied[i] & (level.price == delta.price)),
-            better[i].eq(occupied[i] & Mux(ask, level.price < delta.price,
-                                           level.price > delta.price)),
+            removed.eq((da.orders == -1) & _or_tree(m1[i] & last_order[i] for i in range(size))),
+            # A db at the price of the level da removed puts it back as a new level.
+            inserted.eq(db.enable & (~found2 | (same_price & removed))),
+            self.missing.eq(da.enable & ~_or_tree(m1[i] for i in range(size))),
         ]
-    found = match.any()
-    # The matched level (at most one: prices are unique on a side), changed by the delta.
-    hit = Signal(LEVEL_LAYOUT, name=f"{name}_hit")
-    m.d.comb += hit.eq(_or_tree([Mux(match[i], old[i].as_value(), 0) for i in range(levels)]))
-    changed = Signal(LEVEL_LAYOUT, name=f"{name}_changed")
-    m.d.comb += [
-        changed.price.eq(delta.price),
-        changed.shares.eq(hit.shares + delta.shares),
-        changed.orders.eq(hit.orders + delta.orders),
-    ]
-    created = Signal(LEVEL_LAYOUT, name=f"{name}_created")
-    m.d.comb += [created.price.eq(delta.price), created.shares.eq(delta.shares),
-                 created.orders.eq(1)]
-    modify = delta.enable & found & (changed.orders != 0)
-    remove = delta.enable & found & (changed.orders == 0)
-    insert = delta.enable & ~found & (delta.orders == 1)
-    m.d.comb += [
-        overflow.eq(insert & occupied[levels - 1]),
-        missing.eq(delta.enable & ~found & (delta.orders != 1)),
-    ]
-    # One signal per entry, each a plain mux: assigning slices of one wide signal under
-    # conditions makes the netlist tools slow (they split it bit by bit).
-    empty = Const(0, LEVEL_LAYOUT.size)
-    entries = []
-    for i in range(levels):
-        below = old[i + 1].as_value() if i + 1 < levels else empty
-        above = old[i - 1].as_value() if i > 0 else empty
-        first_worse = ~better[i] & (better[i - 1] if i > 0 else 1)
-        entry = Signal(LEVEL_LAYOUT.size, name=f"{name}_entry{i}")
-        m.d.comb += entry.eq(
-            Mux(modify & match[i], changed.as_value(),
-                Mux(remove & ~better[i], below,
-                    Mux(insert & first_worse, created.as_value(),
-                        Mux(insert & ~better[i], above, old[i].as_value())))))
-        entries.append(entry)
-    m.d.comb += new.eq(Cat(*entries))
-    return new, overflow, missing
+
+        # Each entry as the deltas leave it, before any entry moves.
+        changed = []
+        for i in range(size):
+            level = old[i]
+            entry = Signal(LEVEL_LAYOUT, name=f"{name}_changed{i}")
+            plus1 = Signal(signed(34), name=f"{name}_plus1_{i}")
+            plus2 = Signal(signed(34), name=f"{name}_plus2_{i}")
+            plus12 = Signal(signed(34), name=f"{name}_plus12_{i}")
+            m.d.comb += [plus1.eq(level.shares + da.shares), plus2.eq(level.shares + db.shares),
+                         plus12.eq(level.shares + both_shares)]
+            orders_after_a = Mux(da.orders == -1, level.orders - 1, level.orders)
+            m.d.comb += [
+                entry.price.eq(level.price),
+                entry.shares.eq(Mux(m1[i], Mux(m2[i], plus12, plus1),
+                                    Mux(m2[i], plus2, level.shares))),
+                entry.orders.eq(Mux(m1[i], Mux(m2[i], orders_after_a + 1, orders_after_a),
+                                    Mux(m2[i], level.orders + 1, level.orders))),
+            ]
+            changed.append(entry.as_value())
+        changed += [_EMPTY, _EMPTY]                   # beyond the page: empty
+
+        # da's removal moves every entry from its level on up one place; db's insert then
+        # goes before the first entry (after that move) not strictly better than its price.
+        moved_up = [removed & ~b1[i] if i < size else removed for i in range(size + 1)]
+        better2 = [b2[i] if i < size else Const(0, 1) for i in range(size + 2)]
+        after = [Mux(moved_up[j], better2[j + 1], better2[j]) for j in range(size + 1)]
+        created = Cat(db.price, db.shares[:SHARES_BITS], Const(1, ORDERS_BITS))
+        entries = []
+        for j in range(size + 1):
+            stays = Mux(moved_up[j], changed[j + 1], changed[j])
+            from_above = (Mux(moved_up[j - 1], changed[j], changed[j - 1]) if j > 0
+                          else _EMPTY)
+            first_worse = ~after[j] & (after[j - 1] if j > 0 else 1)
+            entry = Signal(LEVEL_LAYOUT.size, name=f"{name}_entry{j}")
+            m.d.comb += entry.eq(Mux(inserted & first_worse, created,
+                                     Mux(inserted & ~after[j], from_above, stays)))
+            entries.append(entry)
+        self.new = Signal(array_layout(size + 1), name=f"{name}_new")
+        m.d.comb += self.new.eq(Cat(*entries))
+
+
+def change_page(m, name: str, old, count, size: int, ask, da, db, same_price, both_shares):
+    """Build a :class:`PageChange` (see there)."""
+    return PageChange(m, name, old, count, size, ask, da, db, same_price, both_shares)

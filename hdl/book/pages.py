@@ -1,9 +1,9 @@
 """One page of a book side and the combinational changes made to it in a pass.
 
 A page is ``page_levels`` entries of :data:`~hdl.book.layouts.LEVEL_LAYOUT`, best price
-first, occupied entries first (an entry with ``orders == 0`` is empty, and so is every
-entry after it). A pass works on the page *extended* by one empty entry, so an insert into
-a full page has somewhere to go; such a page is then split (:func:`split`).
+first, occupied entries first (as many as the directory's ``count``; the rest are all
+zero). A pass's changes (:mod:`hdl.book.levels`) give the page *extended* by one entry, so
+an insert into a full page has somewhere to go; such a page is then split (:func:`split`).
 
 The rules these implement, and why page 0 must keep ``top + 2`` levels through a split,
 are in :mod:`sim.level_pages`.
@@ -15,10 +15,9 @@ from amaranth import Cat, Const, Mux, Signal
 from amaranth.lib import data
 from amaranth.utils import bits_for
 
-from hdl.book.directory import popcount
 from hdl.book.layouts import LEVEL_LAYOUT, BookParams
 
-__all__ = ["page_layout", "extended_layout", "extend", "occupied_count", "split", "refill"]
+__all__ = ["page_layout", "extended_layout", "split", "refill"]
 
 _EMPTY = Const(0, LEVEL_LAYOUT.size)
 
@@ -29,20 +28,6 @@ def page_layout(params: BookParams) -> data.ArrayLayout:
 
 def extended_layout(params: BookParams) -> data.ArrayLayout:
     return data.ArrayLayout(LEVEL_LAYOUT, params.page_levels + 1)
-
-
-def extend(m, name: str, page, params: BookParams):
-    """``page`` with one empty entry after it."""
-    out = Signal(extended_layout(params), name=name)
-    m.d.comb += out.eq(Cat(page.as_value(), _EMPTY))
-    return out
-
-
-def occupied_count(m, name: str, levels, size: int):
-    """How many of the first ``size`` entries of ``levels`` are occupied."""
-    count = Signal(bits_for(size), name=name)
-    m.d.comb += count.eq(popcount([levels[i].orders != 0 for i in range(size)]))
-    return count
 
 
 def _page_of(m, name: str, entries, params: BookParams):
