@@ -21,7 +21,7 @@ runs once per frame, not per beat.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,8 +34,7 @@ _SEQ_MOD = 1 << 32
 _FLAGS = ("first", "last", "error")
 
 
-@dataclass(frozen=True)
-class RxFrame:
+class RxFrame(NamedTuple):     # a tuple: made once per frame, cheaply
     data: bytes                  # the frame as received (no FCS)
     time: int                    # the card's cycle counter when its last beat was packed
 
@@ -88,39 +87,32 @@ class FrameAssembler:
     # ------------------------------------------------------------------ beats to frames
     def _frames(self, beats: dict[str, np.ndarray]) -> list[RxFrame]:
         first = beats["first"].astype(bool)
-        last = beats["last"].astype(bool)
-        starts = np.flatnonzero(first)
         total = len(first)
-        orphans = starts[0] if len(starts) else total
-        if orphans:
+        starts = np.flatnonzero(first)
+        if not len(starts) or starts[0]:
             self.incomplete += 1                    # beats of a frame begun before
-        lasts = np.flatnonzero(last)
-        raw = beats["data"].astype("<u8").view(np.uint8).reshape(-1, 8)
-        lanes = np.unpackbits(beats["keep"].astype(np.uint8)[:, None], axis=1,
-                              bitorder="little").astype(bool)
-        flat = raw[lanes]
-        offsets = np.concatenate([[0], np.cumsum(lanes.sum(axis=1))])
-        gaps = np.flatnonzero(beats["gap"])
-        out = []
-        for j, start in enumerate(starts):
-            end_of_span = starts[j + 1] if j + 1 < len(starts) else total
-            at = np.searchsorted(lasts, start)
-            end = int(lasts[at]) if at < len(lasts) and lasts[at] < end_of_span else None
-            if end is None:
-                if end_of_span == total:            # may end in the next batch
-                    self._open = {name: column[start:] for name, column in beats.items()}
-                else:
-                    self.incomplete += 1
-                continue
-            if end + 1 < end_of_span:
-                self.incomplete += 1                # beats after last, before the next first
-            inside = np.searchsorted(gaps, start + 1)
-            if inside < len(gaps) and gaps[inside] <= end:
-                self.incomplete += 1
-            elif beats["error"][end]:
-                self.mac_errors += 1
-            else:
-                self.frames += 1
-                out.append(RxFrame(flat[offsets[start]:offsets[end + 1]].tobytes(),
-                                   int(beats["time"][end])))
-        return out
+        if not len(starts):
+            return []
+        spans = np.append(starts[1:], total)        # each frame's beats end before these
+        lasts = np.flatnonzero(beats["last"])
+        at = np.searchsorted(lasts, starts)
+        ends = lasts[np.minimum(at, max(len(lasts) - 1, 0))] if len(lasts) else starts
+        ended = (at < len(lasts)) & (ends < spans)
+        if not ended[-1]:                           # may end in the next batch
+            self._open = {name: column[starts[-1]:] for name, column in beats.items()}
+        gaps = np.cumsum(beats["gap"])
+        lost = ended & (gaps[np.where(ended, ends, starts)] != gaps[starts])
+        error = ended & ~lost & beats["error"][np.where(ended, ends, starts)].astype(bool)
+        good = ended & ~lost & ~error
+        self.incomplete += int((~ended[:-1]).sum() + lost.sum() +
+                               (ended & (ends + 1 < spans)).sum())
+        self.mac_errors += int(error.sum())
+        self.frames += int(good.sum())
+        keep = beats["keep"].astype(np.uint8)
+        lanes = np.unpackbits(keep[:, None], axis=1, bitorder="little").astype(bool)
+        flat = beats["data"].astype("<u8").view(np.uint8).reshape(-1, 8)[lanes].tobytes()
+        offsets = np.concatenate([[0], np.cumsum(np.bitwise_count(keep), dtype=np.int64)])
+        times = beats["time"][ends[good]].tolist()
+        return [RxFrame(flat[a:b], t) for a, b, t in
+                zip(offsets[starts[good]].tolist(), offsets[ends[good] + 1].tolist(), times,
+                    strict=True)]
