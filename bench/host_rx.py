@@ -5,7 +5,8 @@
 The card's :class:`hdl.host_if.events.EventStream` (every source, FIFOs of ``D`` records,
 the bridge always ready) with :class:`hdl.host_if.host_rx.HostRxPacker` in front of its
 ``HOST_RX`` source, in amaranth.sim, for 1 beat a record and for the card's
-:data:`~hdl.host_if.events.HOST_RX_BEATS`. The order-entry port receives ``N`` response
+:data:`~hdl.host_if.events.HOST_RX_BEATS`, and the stream without that source (the card
+before it had one) for comparison. The order-entry port receives ``N`` response
 frames back to back at 10 GbE (156.25 MHz, preamble and gap counted, :mod:`sim.beats`)
 while the book builder sends an update every 2 cycles (the most it can: one book event
 every 2 cycles) and a verdict every 175 (a 1,400-byte market-data frame); each OUCH
@@ -18,8 +19,8 @@ message gives a ``RESPONSE`` record 3 cycles after its last byte, each frame a
 Printed: records offered and dropped per source. A dropped ``HOST_RX`` record loses its
 frame for the host (a resync then waits for the exchange to retransmit it).
 
-JSON: ``{"depth", "frames", "bursts": {burst: {beats_per_record: {"offered": {...},
-"dropped": {...}}}}}``.
+JSON: ``{"depth", "frames", "bursts": {burst: {beats_per_record (0: no HOST_RX source):
+{"offered": {...}, "dropped": {...}}}}}``.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from amaranth import Module  # noqa: E402
-from amaranth.lib import wiring  # noqa: E402
+from amaranth.lib import stream, wiring  # noqa: E402
+from amaranth.lib.wiring import In, Out  # noqa: E402
 from amaranth.sim import Simulator  # noqa: E402
 
+from hdl.feed.layouts import rx_beat_layout  # noqa: E402
 from hdl.host_if.events import HOST_RX_BEATS, EventKind, EventStream, body_layouts  # noqa: E402
 from hdl.host_if.host_rx import HostRxPacker, host_rx_body  # noqa: E402
 from sim import response_frames as rf  # noqa: E402
@@ -49,7 +52,7 @@ UPDATE_EVERY, UPDATE_END_EVERY = 2, 175
 
 def bursts(frames: int) -> dict[str, list[tuple[bytes, list[int]]]]:
     """Per burst, ``(frame, end offset of each OUCH message)``."""
-    stream = rf.ExchangeStream(Session(), seq=0)
+    exchange = rf.ExchangeStream(Session(), seq=0)
     out = {}
     for name, packets in (("executions", [rf.executed(7, 100, 1_000_000, 1)]),
                           ("cancels", [rf.canceled(7, 1)] * 60)):
@@ -57,26 +60,36 @@ def bursts(frames: int) -> dict[str, list[tuple[bytes, list[int]]]]:
         for packet in packets:
             payload += packet
             ends.append(_HEADERS + len(payload) - 1)
-        out[name] = [(stream.segment(payload), ends) for _ in range(frames)]
+        out[name] = [(exchange.segment(payload), ends) for _ in range(frames)]
     return out
 
 
 class _Bench(wiring.Component):
+    """The stream with every source; ``beats`` 0: without ``HOST_RX`` (as before it)."""
+
     def __init__(self, beats: int, depth: int):
         layouts = body_layouts()
-        layouts[EventKind.HOST_RX] = host_rx_body(beats)
-        self.packer = HostRxPacker(beats)
+        if beats:
+            layouts[EventKind.HOST_RX] = host_rx_body(beats)
+        else:
+            del layouts[EventKind.HOST_RX]
+        self.packer = HostRxPacker(beats) if beats else None
+        self.beats = beats
         self.stream = EventStream(layouts, depth)
         members = {name: member for name, member in self.stream.signature.members.items()
                    if name != "host_rx"}
-        members["rx"] = self.packer.signature.members["rx"]
+        members["rx"] = In(stream.Signature(rx_beat_layout(64), always_ready=True))
+        members["packed"] = Out(1)
         super().__init__(members)
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.packer, m.submodules.stream = self.packer, self.stream
-        wiring.connect(m, self.packer.records, self.stream.host_rx)
-        wiring.connect(m, wiring.flipped(self.rx), self.packer.rx)
+        m.submodules.stream = self.stream
+        if self.beats:
+            m.submodules.packer = self.packer
+            wiring.connect(m, self.packer.records, self.stream.host_rx)
+            wiring.connect(m, wiring.flipped(self.rx), self.packer.rx)
+            m.d.comb += self.packed.eq(self.packer.records.valid)
         m.d.comb += self.stream.now.eq(self.now)
         for name in self.stream.signature.members:
             if name not in ("host_rx", "c2h", "dropped", "now"):
@@ -119,7 +132,7 @@ def run(burst, beats: int, depth: int) -> dict:
                 offered[name] += on
             ctx.set(dut.now, cycle)
             await ctx.tick()
-            offered["host_rx"] += ctx.get(dut.stream.host_rx.valid)
+            offered["host_rx"] += ctx.get(dut.packed)
         for index, kind in enumerate(dut.stream.kinds):
             dropped[kind.name.lower()] = ctx.get(dut.dropped[index])
 
@@ -127,7 +140,8 @@ def run(burst, beats: int, depth: int) -> dict:
     sim.add_clock(6.4e-9)
     sim.add_testbench(bench)
     sim.run()
-    return {"offered": offered, "dropped": {k: v for k, v in dropped.items() if k in offered}}
+    return {"offered": offered,
+            "dropped": {k: dropped.get(k, 0) for k in offered}}
 
 
 def main(argv=None) -> int:
@@ -139,7 +153,7 @@ def main(argv=None) -> int:
     figures = {"depth": args.depth, "frames": args.frames, "bursts": {}}
     for name, burst in bursts(args.frames).items():
         figures["bursts"][name] = {beats: run(burst, beats, args.depth)
-                                   for beats in (1, HOST_RX_BEATS)}
+                                   for beats in (0, 1, HOST_RX_BEATS)}
     if args.json:
         print(json.dumps(figures))
         return 0
@@ -149,7 +163,8 @@ def main(argv=None) -> int:
         for beats, result in by_beats.items():
             parts = ", ".join(f"{kind} {result['dropped'][kind]:,}/{count:,}"
                               for kind, count in result["offered"].items())
-            print(f"  {name:10s} {beats} beat(s) a record: dropped/offered {parts}")
+            how = f"{beats} beat(s) a record" if beats else "no HOST_RX records"
+            print(f"  {name:10s} {how:20s}: dropped/offered {parts}")
     return 0
 
 

@@ -3,7 +3,7 @@
 (:mod:`host.resync_plan`, every expected value computed by hand below), the procedure's
 register loads on an emulated response/risk register window (:mod:`host.resync`), and the
 CLI's error when the stream has a hole (stand-in BAR and channel, as ``tickforge events``
-is tested).
+is tested) and its follow mode (waiting for a retransmission, then resyncing).
 
 Frames are built with :mod:`sim.response_frames`; ``HOST_RX`` records by hand
 (``test_host_rx._record``).
@@ -33,7 +33,7 @@ from host.session_stream import SessionAddresses, SessionStream, StreamIncomplet
 from proto import ouch
 from sim import response_frames as rf
 from sim import response_impairments as ri
-from sim.order_session import Session
+from sim.order_session import Session, register_values
 from sim.response_ledger import CardLedger, OrderEntry, SlotLedger
 
 SESSION = Session()
@@ -362,3 +362,39 @@ def test_cli_resync_names_the_hole_when_the_channel_ends(tmp_path, capsys):
     hole = len(lost) - 54
     assert err.count("\n") == 0 and "Traceback" not in err
     assert f"bytes 5000 to {5_000 + hole - 1} ({hole} bytes) never arrived" in err
+
+
+class _Channel(_Windows):
+    """:class:`_Windows` with a card-to-host channel that hands out ``chunks``, then ends."""
+
+    def __init__(self, chunks, **kwargs):
+        super().__init__(**kwargs)
+        self.chunks = list(chunks)
+        for path, value in register_values(SESSION).items():
+            if path in ("src_ip", "dst_ip", "src_port", "dst_port"):
+                self.write32(self.map.register(f"order.{path}").address, value)
+
+    def read_stream(self, size):
+        return self.chunks.pop(0) if self.chunks else b""
+
+
+def test_cli_follow_waits_for_the_retransmission_then_resyncs(capsys):
+    from host.commands.resync import run
+
+    payloads = [rf.accepted(5, "B", 300, SYMBOL, 1_000_000), rf.rejected(7)]
+    stream = rf.ExchangeStream(SESSION, seq=5_000)
+    frames = [stream.segment(p) for p in payloads]
+    verdicts = _segments((Outcome.OUT_OF_SYNC, 5_000, len(payloads[0])),
+                         (Outcome.OUT_OF_SYNC, 5_000 + len(payloads[0]), len(payloads[1])))
+    channel = _Channel([verdicts + _host_rx(frames[1:]), _host_rx(frames[:1], first_seq=4)],
+                       state=_State(), rcv_next=5_000, judged=2)
+    assert run(Card(channel, discover=False), follow=True) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"waiting: the session's stream has a hole: bytes 5000 to "
+                               f"{5_000 + len(payloads[0]) - 1}")
+    end = 5_000 + len(payloads[0]) + len(payloads[1])
+    assert lines[1].startswith(f"resynced at sequence {end}: from 5000, messages applied: "
+                               "1 accepted, 1 rejected; 0 fills; 2 orders and slots [2, 3] "
+                               "loaded; P&L -0.4000")
+    assert channel.loads[-1] == ("response", "resync", (end,))
