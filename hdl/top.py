@@ -16,7 +16,8 @@ entry as OUCH Cancel Order frames; a kill trips the risk gate's kill switch.
 
 Outputs besides ``tx``: the book's update records and verdicts (what
 ``tickforge book --engine verilator`` reads), the feed's gaps, the risk gate's rejections
-and order entry's report of every frame begun.
+and order entry's report of every frame begun, the response path's records and the
+order-entry frames it received (``host_rx``); ``c2h`` carries all of them to the host.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ from hdl.host_if.commands import COMMANDS_BLOCK, CommandStream
 from hdl.host_if.csr_bank import AXI4LiteCSR
 from hdl.host_if.events import (
     EVENTS_BLOCK,
+    HOST_RX_BEATS,
     EventKind,
     EventStream,
     body_layouts,
     reject_body,
     update_body,
 )
+from hdl.host_if.host_rx import HostRxPacker
 from hdl.host_if.regs import Block, RegisterMap
 from hdl.host_if.system import SYSTEM_BLOCK, SystemLogic
 from hdl.order.entry import OrderEntry
@@ -93,8 +96,9 @@ class TickToTrade(wiring.Component):
         :class:`hdl.response.path.ResponsePath`: the order-entry MAC's receive stream and
         what the card made of it.
     c2h
-        The card-to-host event stream (:mod:`hdl.host_if.events`): every record above but
-        the beats, for the XDMA bridge.
+        The card-to-host event stream (:mod:`hdl.host_if.events`): every record above, and
+        ``host_rx``'s beats packed into records (:mod:`hdl.host_if.host_rx`), for the XDMA
+        bridge.
     h2c
         The host-to-card command stream (:mod:`hdl.host_if.commands`), from the XDMA
         bridge.
@@ -190,6 +194,11 @@ def connect_events(m: Module, top, csr, events: EventStream) -> None:
                  events.update.valid.eq(top.updates.valid)]
     reject_body(m, top.rejects.payload, events.reject.payload)
     update_body(m, top.updates.payload, events.update.payload)
+    # the host rebuilds the session's stream from these after a loss of sync
+    m.submodules.host_rx_packer = packer = HostRxPacker(HOST_RX_BEATS)
+    m.d.comb += [packer.rx.valid.eq(top.host_rx.valid),
+                 packer.rx.payload.eq(top.host_rx.payload)]
+    wiring.connect(m, packer.records, events.host_rx)
     wiring.connect(m, events.c2h, wiring.flipped(top.c2h))
     regs = getattr(csr, EVENTS_BLOCK.name)
     for index, kind in enumerate(events.kinds):

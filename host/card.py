@@ -18,6 +18,11 @@ Streams (transports that have them): :meth:`Card.order`, :meth:`Card.cancel`,
 decodes what the card-to-host channel holds, whole records only (a partial one waits for
 the next call); :meth:`Card.follow` yields every record in the order the card made them,
 and :meth:`Card.fills` the executions whose segment was applied (:mod:`host.fills`).
+
+Resync (:mod:`host.resync`): :meth:`Card.receive_log` starts a log of the order-entry
+frames the card passes on (feed it every batch :meth:`Card.events` returns), and
+:meth:`Card.resync` rebuilds the session's stream from it after a loss of sync, applies
+what the card did not and hands the card the stream again.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Card:
             self.regs.discover()
         self._tags = itertools.count(1)
         self._partial = b""
+        self.ended = False
 
     def close(self) -> None:
         """Close the transport's devices (a stream's far end then sees the end of it)."""
@@ -155,7 +161,9 @@ class Card:
         read = getattr(self.transport, "read_stream", None)
         if read is None:
             raise UserError("this transport has no card-to-host stream")
-        raw = self._partial + read(size)
+        chunk = read(size)
+        self.ended = not chunk             # a channel that returns nothing has closed
+        raw = self._partial + chunk
         whole = len(raw) - len(raw) % RECORD_BYTES
         self._partial = raw[whole:]
         return decode_records(raw[:whole])
@@ -183,6 +191,22 @@ class Card:
         tracker = tracker or FillTracker()
         while True:
             yield from tracker.add(self.events())
+
+    # --------------------------------------------------------------- resync
+    def receive_log(self):
+        """A :class:`host.resync.ReceiveLog` of this card's order-entry session."""
+        from host.resync import ReceiveLog
+        from host.session_stream import SessionAddresses
+
+        return ReceiveLog(SessionAddresses.from_card(self))
+
+    def resync(self, log):
+        """Resync the response path from ``log`` (:func:`host.resync.resync`): None if it
+        is in sync; raises :class:`host.session_stream.StreamIncomplete` while the log
+        cannot fill the stream."""
+        from host.resync import resync
+
+        return resync(self, log)
 
     # --------------------------------------------------------------- configuration
     def load(self, config) -> None:

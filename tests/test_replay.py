@@ -8,7 +8,9 @@ and P&L kept by the response path in hardware, read back through its registers) 
 exchange simulator's; every response segment is applied; tick-to-trade is the design's
 figure at best; the report, the Parquet events and the PNG histogram are written. On the
 LOBSTER day the book updates the host receives on the event stream (one per message of a
-traded stock, best level of each side) equal the reference book after every message.
+traded stock, best level of each side) equal the reference book after every message; on
+the RITCH day the stream carries every record of the raw streams, and the order-entry
+frames (``HOST_RX``) from which the host rebuilds every byte the exchange sent.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from hdl.top import TickToTrade
 from host.cli import main
 from host.commands.book import lobster_values
 from host.config import load_config
+from host.host_rx import FrameAssembler
+from host.resync_plan import stream_messages
+from host.session_stream import SessionAddresses, SessionStream
 from sim.book import Books
 from sim.example_trade import take_config_for_day
 from sim.itch_file import read_day
@@ -125,3 +130,18 @@ def test_the_event_stream_carries_every_record_the_host_follows(bundled_data):
     assert not any(int(v) for k in events.values() for v in k["event_lost"])
     assert set(int(s) for s in events[EventKind.UPDATE]["slot"]) == set(config.tickers)
     assert result.registers["events.dropped_update"] == 0
+    # every frame the exchange sent reaches the host (HOST_RX records): the session's
+    # stream rebuilt from them is every byte the exchange sent, and its executions are
+    # the exchange's fills
+    assembler = FrameAssembler()
+    stream = SessionStream(SessionAddresses.of(config.trade.session))
+    stream.add(assembler.add(events))
+    assert assembler.frames == len(result.fields("segments")["outcome"]) > 0
+    raw = stream.read(0)
+    assert len(raw) == result.exchange.stream.seq
+    executed = [(m.message.fields["user_ref_num"], m.message.fields["quantity"],
+                 m.message.fields["price"], m.message.fields["match_number"])
+                for m in stream_messages(raw, 0)[0] if m.message.fields["type"] == "E"]
+    assert executed == [(f.user_ref_num, f.shares, f.price, f.match_number)
+                        for f in result.exchange.fills]
+    assert len(executed) > 10

@@ -14,8 +14,9 @@ Clock domains and why:
 
 The core is reset while either MAC lane reports its user reset or PCIe is in reset
 (asserted asynchronously, released in the core clock). Outputs of the core that only
-simulation reads (book updates, rejects, ...) end on unloaded wires: the card reports all
-of them to the host through ``c2h`` but ``host_rx`` (see HANDOFF).
+simulation reads (book updates, rejects, ..., the order-entry frames on ``host_rx``) end on
+unloaded wires: the card reports every one of them to the host through ``c2h`` (the
+frames as ``HOST_RX`` records, :mod:`hdl.host_if.host_rx`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The card-to-host event stream: every record the host follows, one 64-byte record each.
 
 The card's record streams (orders sent, rejections, exchange responses and their segment
-verdicts, feed gaps, book updates of subscribed stocks and their verdicts) fire whenever
+verdicts, feed gaps, book updates of subscribed stocks and their verdicts, and the frames
+received on the order-entry port, packed by :mod:`hdl.host_if.host_rx`) fire whenever
 they fire, several in one cycle; :class:`EventStream` queues each in a FIFO of its own and
 sends one record per cycle on ``c2h``, an AXI4-Stream in the shape AMD's XDMA/QDMA bridges
 take in streaming mode (512-bit ``data``, ``keep`` all ones, ``last`` on every record,
@@ -14,7 +15,8 @@ take in streaming mode (512-bit ``data``, ``keep`` all ones, ``last`` on every r
   counter when the record was made);
 - the body (:func:`body_layouts`): the source's record, or for the wide ones the fields
   the host needs (rejections: both legs' order and reasons; book updates: the best level
-  of each side).
+  of each side; order-entry receive beats: up to :data:`~hdl.host_if.host_rx.HOST_RX_BEATS`
+  of one frame).
 
 Records of one source leave in order; records of different sources may leave in another
 order than they were made (``time`` orders them). Book updates and responses are
@@ -33,13 +35,15 @@ from amaranth.lib.wiring import In, Out
 
 from hdl.book.layouts import LEVEL_LAYOUT, LOCATE_BITS
 from hdl.feed.layouts import FRAME_END_LAYOUT, GAP_LAYOUT
+from hdl.host_if.host_rx import beats_that_fit, host_rx_body
 from hdl.host_if.regs import Access, Block, Register
 from hdl.order.layouts import SENT_LAYOUT
 from hdl.response.layouts import RESPONSE_LAYOUT, SEGMENT_LAYOUT
 from hdl.risk.reasons import REASON_BITS
 
 __all__ = ["EVENTS_BLOCK", "EventKind", "RECORD_BITS", "HEADER", "REJECT_BODY", "UPDATE_BODY",
-           "body_layouts", "reject_body", "update_body", "C2H_LAYOUT", "EventStream"]
+           "HOST_RX_BEATS", "body_layouts", "reject_body", "update_body", "C2H_LAYOUT",
+           "EventStream"]
 
 RECORD_BITS = 512
 
@@ -52,6 +56,7 @@ class EventKind(enum.IntEnum):
     GAP = 5             # missing MoldUDP64 sequence numbers (hdl.feed.layouts.GAP_LAYOUT)
     UPDATE = 6          # a subscribed stock's book after an event (UPDATE_BODY)
     UPDATE_END = 7      # the verdict on the updates since the previous one (FRAME_END_LAYOUT)
+    HOST_RX = 8         # order-entry receive beats of one frame (hdl.host_if.host_rx)
 
 
 HEADER = data.StructLayout({
@@ -62,6 +67,8 @@ HEADER = data.StructLayout({
     "time": 64,
 })
 BODY_BITS = RECORD_BITS - HEADER.size
+#: Order-entry receive beats in one ``HOST_RX`` record.
+HOST_RX_BEATS = beats_that_fit(BODY_BITS)
 
 _REJECT_LEG = data.StructLayout({
     "slot": 8, "sell": 1, "price": 32, "shares": 32, "source": 2, "reasons": REASON_BITS,
@@ -81,7 +88,8 @@ def body_layouts() -> dict[EventKind, data.Layout]:
     layouts = {EventKind.SENT: SENT_LAYOUT, EventKind.REJECT: REJECT_BODY,
                EventKind.RESPONSE: RESPONSE_LAYOUT, EventKind.SEGMENT: SEGMENT_LAYOUT,
                EventKind.GAP: GAP_LAYOUT, EventKind.UPDATE: UPDATE_BODY,
-               EventKind.UPDATE_END: FRAME_END_LAYOUT}
+               EventKind.UPDATE_END: FRAME_END_LAYOUT,
+               EventKind.HOST_RX: host_rx_body(HOST_RX_BEATS)}
     for kind, layout in layouts.items():
         assert layout.size <= BODY_BITS, (kind, layout.size)
     return layouts

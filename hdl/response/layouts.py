@@ -35,8 +35,9 @@ The path starts out of sync (after reset nothing is applied until the host's fir
 
 ``CORRUPT`` (whatever the frame was), ``CONTROL``, ``OUT_OF_ORDER`` and ``UNPARSEABLE``
 take the path **out of sync**: from then on no segment is applied until the host's
-``resync`` (it reassembles the stream from the frames it received, applies what the card
-did not, loads the state and ``rcv_next``). Going out of sync also suspends every stock
+``resync`` (it reassembles the stream from the frames it received, which the event stream
+carries as ``HOST_RX`` records, applies what the card did not, loads the state and
+``rcv_next``: :mod:`host.resync`). Going out of sync also suspends every stock
 with open orders (:mod:`hdl.risk`). Every frame, whatever its outcome, is forwarded to the
 host unchanged with one :data:`SEGMENT_LAYOUT` record.
 

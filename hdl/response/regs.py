@@ -1,6 +1,7 @@
 """The ``response`` register block: receive sequence, resync, the ledger and the orders.
 
-Resynchronising (the path starts out of sync, so this is also how the host starts it):
+Resynchronising (the path starts out of sync, so this is also how the host starts it;
+:mod:`host.resync` does it from the event stream after a loss of sync):
 
 1. wait for ``status.restoring`` to be 0 (a rolled-back segment's orders are being put
    back, at most :data:`hdl.response.layouts.UNDO_DEPTH` cycles);

@@ -1,5 +1,5 @@
 """CLI verbs; the order here is the order ``tickforge --help`` lists them."""
 
-from host.commands import book, card, pcap, replay, stats, stream
+from host.commands import book, card, pcap, replay, resync, stats, stream
 
-COMMANDS = (replay, card, stream, book, stats, pcap)
+COMMANDS = (replay, card, stream, resync, book, stats, pcap)
