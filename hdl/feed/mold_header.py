@@ -113,14 +113,17 @@ class HeaderCapture(wiring.Component):
                 (beat[low_beat] if low_beat >= 1 else 0) & ~below(start, byte_of)
             with m.If(go):
                 m.d.sync += due.eq(Mux(first, in_beat1, after))
+            # Written whenever it is due, beat or not: an idle cycle before the beat that
+            # carries the byte writes something the beat then overwrites, and the flags only
+            # change with a beat, so a byte is never written after its beat.
+            write = due
+            byte = rotated.word_select(lane, 8)
+            with m.If(write):
+                m.d.sync += self.header.word_select(k, 8).eq(byte)
             if low_beat == 0:
                 with m.If(go & first & below(start_first, byte_of)):
                     m.d.sync += self.header.word_select(k, 8).eq(rotated_first.word_select(lane,
                                                                                            8))
-            write = later & due
-            byte = rotated.word_select(lane, 8)
-            with m.If(write):
-                m.d.sync += self.header.word_select(k, 8).eq(byte)
             if k in range(_COUNT.offset, _COUNT.end):
                 assert low_beat > 0
                 names = ("zero", "ones", "le1") if k == _COUNT.end - 1 else ("zero", "ones")

@@ -118,7 +118,11 @@ class MoldSequencer(wiring.Component):
         # Per channel, registered: S > E (a gap), S < E (duplicates), the session matches
         # (or the channel learns one). The frame's channel, one-hot in a register, selects.
         jumps, behinds, matches = [], [], []
-        session_match = table.session_matches(head_session)
+        # The session bytes are complete a beat before the header's last, so a copy of
+        # them registered then (next to the per-channel compares) is in time.
+        session_copy = Signal.like(head_session, name="session_copy")
+        m.d.sync += session_copy.eq(head_session)
+        session_match = table.session_matches(session_copy)
         learnings = [table.learn_mode[n] & ~table.learned[n] for n in range(n_ch)]
         for n in range(n_ch):
             jump_n, behind_n, match_n = (Signal(name=f"jump{n}"), Signal(name=f"behind{n}"),
