@@ -2,8 +2,9 @@
 
     python bench/host_rx.py [--json] [--frames N] [--depth D]
 
-The card's :class:`hdl.host_if.events.EventStream` (every source, FIFOs of ``D`` records,
-the bridge always ready) with :class:`hdl.host_if.host_rx.HostRxPacker` in front of its
+The card's :class:`hdl.host_if.events.EventStream` (every source, FIFOs as deep as the
+card's, :data:`~hdl.host_if.events.CARD_DEPTHS`, or all ``D`` deep; the bridge always
+ready) with :class:`hdl.host_if.host_rx.HostRxPacker` in front of its
 ``HOST_RX`` source, in amaranth.sim, for 1 beat a record and for the card's
 :data:`~hdl.host_if.events.HOST_RX_BEATS`, and the stream without that source (the card
 before it had one) for comparison. The order-entry port receives ``N`` response
@@ -14,7 +15,8 @@ message gives a ``RESPONSE`` record 3 cycles after its last byte, each frame a
 ``SEGMENT`` record 3 cycles after its last beat (``ResponsePath``'s timing). Two bursts:
 
 - ``executions``: one Order Executed a frame (93-byte frames, 12 beats);
-- ``cancels``: 60 Order Canceled a frame (1,314-byte frames: a mass cancel answered).
+- ``cancels``: 60 Order Canceled a frame (1,314-byte frames); 17 of them (the default)
+  answer a mass cancel of the whole 1,024-order table.
 
 Printed: records offered and dropped per source. A dropped ``HOST_RX`` record loses its
 frame for the host (a resync then waits for the exchange to retransmit it).
@@ -39,7 +41,13 @@ from amaranth.lib.wiring import In, Out  # noqa: E402
 from amaranth.sim import Simulator  # noqa: E402
 
 from hdl.feed.layouts import rx_beat_layout  # noqa: E402
-from hdl.host_if.events import HOST_RX_BEATS, EventKind, EventStream, body_layouts  # noqa: E402
+from hdl.host_if.events import (  # noqa: E402
+    CARD_DEPTHS,
+    HOST_RX_BEATS,
+    EventKind,
+    EventStream,
+    body_layouts,
+)
 from hdl.host_if.host_rx import HostRxPacker, host_rx_body  # noqa: E402
 from sim import response_frames as rf  # noqa: E402
 from sim.beats import Pacing, frames_to_beats  # noqa: E402
@@ -147,18 +155,24 @@ def run(burst, beats: int, depth: int) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--frames", type=int, default=40)
-    parser.add_argument("--depth", type=int, default=16)
+    # 17 frames of 60 cancels: the answer to a mass cancel of the whole open-order table
+    parser.add_argument("--frames", type=int, default=17)
+    parser.add_argument("--depth", type=int, help="every FIFO this deep (default: the "
+                        "card's, CARD_DEPTHS)")
     args = parser.parse_args(argv)
-    figures = {"depth": args.depth, "frames": args.frames, "bursts": {}}
+    depth = CARD_DEPTHS if args.depth is None else args.depth
+    figures = {"depth": {k.name.lower(): v for k, v in CARD_DEPTHS.items()}
+               if args.depth is None else args.depth, "frames": args.frames, "bursts": {}}
     for name, burst in bursts(args.frames).items():
-        figures["bursts"][name] = {beats: run(burst, beats, args.depth)
+        figures["bursts"][name] = {beats: run(burst, beats, depth)
                                    for beats in (0, 1, HOST_RX_BEATS)}
     if args.json:
         print(json.dumps(figures))
         return 0
+    fifos = (f"FIFOs of 16 records ({', '.join(f'{k}: {v}' for k, v in figures['depth'].items())})"
+             if args.depth is None else f"FIFOs of {args.depth} records")
     print(f"{args.frames} response frames back to back at 10 GbE, book updates every "
-          f"{UPDATE_EVERY} cycles, FIFOs of {args.depth} records")
+          f"{UPDATE_EVERY} cycles, {fifos}")
     for name, by_beats in figures["bursts"].items():
         for beats, result in by_beats.items():
             parts = ", ".join(f"{kind} {result['dropped'][kind]:,}/{count:,}"

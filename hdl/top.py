@@ -38,6 +38,7 @@ from hdl.host_if.axil import AXI4LiteSignature
 from hdl.host_if.commands import COMMANDS_BLOCK, CommandStream
 from hdl.host_if.csr_bank import AXI4LiteCSR
 from hdl.host_if.events import (
+    CARD_DEPTHS,
     EVENTS_BLOCK,
     HOST_RX_BEATS,
     EventKind,
@@ -123,7 +124,7 @@ class TickToTrade(wiring.Component):
         self.risk = RiskGate(trade)
         self.order_entry = OrderEntry(trade)
         self.response = ResponsePath(trade.trade_slots, trade.order_table)
-        self.events = EventStream(body_layouts())
+        self.events = EventStream(body_layouts(), CARD_DEPTHS)
         self.commands = CommandStream(trade.trade_slots, trade.order_table)
         members = {"s_axil": In(AXI4LiteSignature(self.csr.bank.addr_width)),
                    "rx": self.handler.signature.members["rx"],
