@@ -928,6 +928,8 @@
 #define TICKFORGE_EVENTS_DROPPED_UPDATE_RESET            0x00000000u
 #define TICKFORGE_EVENTS_DROPPED_UPDATE_END              0x00000924u  /* RO: UPDATE_END records dropped (the host sees the seq gap). */
 #define TICKFORGE_EVENTS_DROPPED_UPDATE_END_RESET        0x00000000u
+#define TICKFORGE_EVENTS_DROPPED_HOST_RX                 0x00000928u  /* RO: HOST_RX records dropped (the host sees the seq gap). */
+#define TICKFORGE_EVENTS_DROPPED_HOST_RX_RESET           0x00000000u
 
 /* Block commands: Host-to-card command stream: what became of every command. */
 #define TICKFORGE_COMMANDS_BASE                          0x00000940u
