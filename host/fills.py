@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from hdl.host_if.events import EventKind
 from hdl.response.layouts import Kind, Outcome
+from host.resync_plan import Fill as Execution
 
 __all__ = ["Fill", "FillTracker"]
 
@@ -25,13 +26,8 @@ _HISTORY = 4096
 
 
 @dataclass(frozen=True)
-class Fill:
-    user_ref_num: int
-    slot: int
-    sell: bool
-    shares: int
-    price: int
-    match_number: int
+class Fill(Execution):
+    """An execution the card applied, with what it made of it."""
     position: int                # the stock's position after the fill
     pnl: int                     # the card's P&L after the fill
     time: int                    # cycle counter when the card applied it

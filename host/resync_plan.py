@@ -56,6 +56,8 @@ class CardState(Protocol):
 
 @dataclass(frozen=True)
 class Fill:
+    """An execution of one of the card's orders (host.fills.Fill adds what the card made
+    of it)."""
     user_ref_num: int
     slot: int
     sell: bool

@@ -18,9 +18,24 @@ from __future__ import annotations
 
 from amaranth import Array, C, Cat, Mux, Signal, Value
 
-__all__ = ["AheadWord", "BeatWords", "FrameScope", "WORD_BYTES", "split_words"]
+from proto.net import DOT1Q, ETHERNET
+
+__all__ = ["AheadWord", "BeatWords", "FrameScope", "WORD_BYTES", "IP_WORD", "TAG_WORDS",
+           "after_ip_header", "split_words"]
 
 WORD_BYTES = 2
+#: Frame word of the IPv4 header untagged, and the words an 802.1Q tag adds before it.
+IP_WORD = ETHERNET.size // WORD_BYTES
+TAG_WORDS = DOT1Q.size // WORD_BYTES
+
+
+def after_ip_header(offset: int):
+    """``word_of_key`` for :class:`AheadWord`: the word ``offset`` words after the IPv4
+    header (the UDP or TCP header's words), keyed by ``Cat(ihl, untagged)``."""
+    def word_of_key(key: int) -> int:
+        ip_word = IP_WORD if key >> 4 else IP_WORD + TAG_WORDS
+        return ip_word + 2 * (key & 0xF) + offset
+    return word_of_key
 
 
 def split_words(data: Value, lanes: int) -> list[Value]:

@@ -41,7 +41,15 @@ from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from hdl.feed.frame_checksum import HeaderChecksum
-from hdl.feed.frame_fields import WORD_BYTES, AheadWord, BeatWords, FrameScope
+from hdl.feed.frame_fields import (
+    IP_WORD,
+    TAG_WORDS,
+    WORD_BYTES,
+    AheadWord,
+    BeatWords,
+    FrameScope,
+    after_ip_header,
+)
 from hdl.feed.frame_match import FeedMatch
 from hdl.feed.frame_regs import FEED_ENTRIES, FRAME_BLOCK, OUTCOMES
 from hdl.feed.frame_verdict import FrameVerdict
@@ -66,13 +74,11 @@ SUPPORTED_WIDTHS = (32, 64)
 #: Frame word of the EtherType, of the tagged EtherType, and of the IPv4 header untagged.
 _ETHERTYPE_WORD = ETHERNET["ethertype"].offset // WORD_BYTES
 _INNER_ETHERTYPE_WORD = (ETHERNET.size + DOT1Q["ethertype"].offset) // WORD_BYTES
-_IP_WORD = ETHERNET.size // WORD_BYTES
-_TAG_WORDS = DOT1Q.size // WORD_BYTES
 #: Parity of the UDP header's word index (IPv4 starts at an odd word, tagged or not).
-_UDP_PARITY = _IP_WORD % 2
-assert (_IP_WORD + _TAG_WORDS) % 2 == _UDP_PARITY
+_UDP_PARITY = IP_WORD % 2
+assert (IP_WORD + TAG_WORDS) % 2 == _UDP_PARITY
 #: The last word at a fixed position: the destination address's low half, tagged.
-_LAST_FIXED_WORD = _IP_WORD + _TAG_WORDS + IPV4["dst"].offset // WORD_BYTES + 1
+_LAST_FIXED_WORD = IP_WORD + TAG_WORDS + IPV4["dst"].offset // WORD_BYTES + 1
 #: Flags/fragment bits that make a fragment: MF and the whole offset.
 _FRAGMENT_MASK = fragment_bits(more_fragments=True, offset_units=(1 << 13) - 1)
 #: Smallest IPv4 total length beyond the header: UDP header plus a MoldUDP64 header.
@@ -165,7 +171,7 @@ class FrameParser(wiring.Component):
         seen_inner, inner_type = words.at(_INNER_ETHERTYPE_WORD)
         tagged = scope.capture("tagged", seen_type, ethertype == ETHERTYPE_VLAN, 1)
         scope.capture("ip_word", seen_type,
-                      Mux(ethertype == ETHERTYPE_VLAN, _IP_WORD + _TAG_WORDS, _IP_WORD), 8)
+                      Mux(ethertype == ETHERTYPE_VLAN, IP_WORD + TAG_WORDS, IP_WORD), 8)
         not_ipv4 = scope.flag("not_ipv4",
                               seen_type & (ethertype != ETHERTYPE_VLAN)
                               & (ethertype != ETHERTYPE_IPV4),
@@ -173,8 +179,8 @@ class FrameParser(wiring.Component):
 
         def ip_field(name, extra_words=0):
             word = _word_of(IPV4, name) + extra_words
-            seen_plain, plain = words.at(_IP_WORD + word)
-            seen_tag, tag = words.at(_IP_WORD + _TAG_WORDS + word)
+            seen_plain, plain = words.at(IP_WORD + word)
+            seen_tag, tag = words.at(IP_WORD + TAG_WORDS + word)
             # Only version/IHL can share the EtherType's beat; later fields use the
             # registered tag flag, off the EtherType compare's path.
             is_tagged = tagged if word == 0 else scope.held["tagged"]
@@ -182,8 +188,8 @@ class FrameParser(wiring.Component):
 
         # IPv4: version/IHL fixes every later position. The plain and tagged version/IHL
         # words sit in different beats, so the beat (a register) picks the lane, not the tag.
-        vihl_plain = _IP_WORD + _word_of(IPV4, "version_ihl")
-        vihl_tagged = vihl_plain + _TAG_WORDS
+        vihl_plain = IP_WORD + _word_of(IPV4, "version_ihl")
+        vihl_tagged = vihl_plain + TAG_WORDS
         per_beat = lanes // WORD_BYTES
         assert vihl_plain // per_beat != vihl_tagged // per_beat
         seen_vihl, _ = ip_field("version_ihl")
@@ -202,10 +208,8 @@ class FrameParser(wiring.Component):
         udp_known = ~start & scope.held_flag("ihl_seen", seen_vihl) & ~held["bad_version"]
 
         def ahead(name, offset):
-            def word_of_key(key):
-                ip_word = _IP_WORD if key >> 4 else _IP_WORD + _TAG_WORDS
-                return ip_word + 2 * (key & 0xF) + offset
-            return AheadWord(m, scope, words, name, position_key, word_of_key, seen_vihl,
+            return AheadWord(m, scope, words, name, position_key, after_ip_header(offset),
+                             seen_vihl,
                              udp_known, valid, beat_in.last, beat, (_UDP_PARITY + offset) % 2)
 
         header_last = ahead("header_last", -1)
@@ -223,8 +227,8 @@ class FrameParser(wiring.Component):
                              seen_proto & (_byte_of(proto_word, IPV4, "protocol")
                                            != IPPROTO_UDP))
         # The address words go to the match in both positions (compared before the choice).
-        dst = {name: [words.at(_IP_WORD + tag + _word_of(IPV4, "dst") + extra)
-                      for tag in (0, _TAG_WORDS)]
+        dst = {name: [words.at(IP_WORD + tag + _word_of(IPV4, "dst") + extra)
+                      for tag in (0, TAG_WORDS)]
                for name, extra in (("dst_hi", 0), ("dst_lo", 1))}
 
         # Lengths, from registered fields (settled two cycles after they are seen).
@@ -386,6 +390,6 @@ class FrameParser(wiring.Component):
         past_end = scope.held_flag("header_passed", header_last.here & valid)
         last_lane = header_last.word[:per_beat.bit_length() - 1]
         return Cat(
-            Mux(tagged, from_word(_IP_WORD + _TAG_WORDS, lane), from_word(_IP_WORD, lane))
+            Mux(tagged, from_word(IP_WORD + TAG_WORDS, lane), from_word(IP_WORD, lane))
             & ~past_end & (~header_last.here | (lane <= last_lane))
             for lane in range(per_beat))

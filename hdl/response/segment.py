@@ -29,7 +29,15 @@ from amaranth import Cat, Module, Mux, Signal
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from hdl.feed.frame_fields import WORD_BYTES, AheadWord, BeatWords, FrameScope
+from hdl.feed.frame_fields import (
+    IP_WORD,
+    TAG_WORDS,
+    WORD_BYTES,
+    AheadWord,
+    BeatWords,
+    FrameScope,
+    after_ip_header,
+)
 from hdl.feed.layouts import rx_beat_layout
 from hdl.response.layouts import Outcome
 from hdl.response.segment_sums import SegmentSums
@@ -52,8 +60,6 @@ _LANES = 8
 _WORDS = _LANES // WORD_BYTES
 _ETHERTYPE_WORD = ETHERNET["ethertype"].offset // WORD_BYTES
 _INNER_ETHERTYPE_WORD = (ETHERNET.size + DOT1Q["ethertype"].offset) // WORD_BYTES
-_IP_WORD = ETHERNET.size // WORD_BYTES
-_TAG_WORDS = DOT1Q.size // WORD_BYTES
 #: Beats with a one-hot flag: every fixed position, and the shortest-frame checks.
 _EARLY_BEATS = 6
 _FRAGMENT_MASK = fragment_bits(more_fragments=True, offset_units=(1 << 13) - 1)
@@ -151,14 +157,14 @@ class SegmentParser(wiring.Component):
                    seen_inner & tagged & (inner_type != ETHERTYPE_IPV4))
 
         def ip_word(offset):
-            seen_plain, plain = words.at(_IP_WORD + offset)
-            seen_tag, tag = words.at(_IP_WORD + _TAG_WORDS + offset)
+            seen_plain, plain = words.at(IP_WORD + offset)
+            seen_tag, tag = words.at(IP_WORD + TAG_WORDS + offset)
             # version/IHL shares the EtherType's beat untagged; later words use the
             # registered tag.
             is_tagged = tagged if offset == 0 else held["tagged"]
             return Mux(is_tagged, seen_tag, seen_plain), Mux(is_tagged, tag, plain)
 
-        vihl_plain, vihl_tagged = _IP_WORD, _IP_WORD + _TAG_WORDS
+        vihl_plain, vihl_tagged = IP_WORD, IP_WORD + TAG_WORDS
         assert vihl_plain // _WORDS != vihl_tagged // _WORDS
         seen_vihl, _ = ip_word(0)
         plain_beat = beat_is[vihl_plain // _WORDS]
@@ -190,11 +196,9 @@ class SegmentParser(wiring.Component):
         position_key = Cat(ihl_now, plain_beat)
 
         def tcp_field(name, offset):
-            def word_of_key(key):
-                ip = _IP_WORD if key >> 4 else _IP_WORD + _TAG_WORDS
-                return ip + 2 * (key & 0xF) + offset
-            return AheadWord(m, scope, words, name, position_key, word_of_key, seen_vihl,
-                             tcp_known, valid, beat_in.last, index, (_IP_WORD + offset) % 2)
+            return AheadWord(m, scope, words, name, position_key, after_ip_header(offset),
+                             seen_vihl,
+                             tcp_known, valid, beat_in.last, index, (IP_WORD + offset) % 2)
 
         ip_last = tcp_field("ip_last", -1)
         ports = [tcp_field(name, _word(TCP, name)) for name in ("src_port", "dst_port")]
