@@ -97,14 +97,16 @@ class Card:
         return f"tickforge_{self.name}_top"
 
 
-#: Alveo U55C (xcu55c, 1.3 M LUTs, 2,016 BRAM36, 960 URAM). Capacities: 64 stocks with the
-#: simulation's depth (64 pages of 24 levels a side: 8,192 page rows of 1,920 bits, about
-#: 15.7 Mbit, a block-RAM or UltraRAM job), 16,384 orders, 16 traded stocks and a
-#: 1,024-entry open-order table. Not yet placed by Vivado: a first guess between the ECP5
-#: build and the simulation capacities.
+#: Alveo U55C (xcu55c, 1.3 M LUTs, 2,016 BRAM36 = 70.9 Mbit, 960 URAM = 270 Mbit).
+#: Capacities: 1,024 stocks (issue 4's large card) with 32 pages of 36 levels a side (up
+#: to 1,152 levels, at least 576 after the worst splits; the LOBSTER day's deepest side,
+#: AAPL's 509 ask levels, needs 28 pages: ``python bench/book_pages.py``): 65,536 page rows
+#: of 2,880 bits (189 Mbit) in two banks, an UltraRAM job (40 URAM wide and 8 deep a bank,
+#: 640 of the 960); 65,536 orders (16,384 sets x 4 ways, 8.8 Mbit); 16 traded stocks and a
+#: 1,024-entry open-order table. Not yet placed by Vivado.
 U55C = Card(
     name="u55c", part="xcu55c-fsvh2892-2L-e", xdc="constraints/u55c.xdc",
-    book=BookParams(slots=64, pages=64, page_levels=24, top=10, order_sets_log2=12,
+    book=BookParams(slots=1024, pages=32, page_levels=36, top=10, order_sets_log2=14,
                     order_ways=4, undo_depth=256),
     trade=TradeParams(trade_slots=16, pairs=4, queue_depth=8, order_table=1024),
     pcie_block="PCIE4C_X1Y1", pcie_quad="GTY_Quad_227", pcie_lanes=16, pcie_refclk_mhz=100.0,
