@@ -13,6 +13,15 @@ def _system_regs():
     return SystemTop()
 
 
+def _card_csr():
+    from hdl.book.layouts import ECP5_PARAMS
+    from hdl.host_if.csr_bank import AXI4LiteCSR
+    from hdl.strategy.layouts import ECP5_TRADE
+    from hdl.top import card_register_map
+
+    return AXI4LiteCSR(card_register_map(ECP5_PARAMS, ECP5_TRADE))
+
+
 def _uart_link():
     from hdl.host_if.uart_bridge import UartSystemTop
 
@@ -114,6 +123,8 @@ def _card():
 
 COMPONENTS = {
     "regs": (_system_regs, "system register block behind the AXI4-Lite CSR bank"),
+    "csr": (_card_csr, "the card's whole register bank behind its AXI4-Lite slave (every "
+            "block's registers, ports open; ECP5 capacities)"),
     "uart": (_uart_link, "UART register bridge (115200 baud at 25 MHz) with the system "
              "block behind it: the ECPIX-5's host link"),
     "frame_parser": (_frame_parser, "feed handler stage 1: Ethernet/802.1Q/IPv4/UDP, "

@@ -19,9 +19,13 @@ fields read as 0 and ignore writes.
 
 from __future__ import annotations
 
-from amaranth import Cat, Module, Signal, Value, unsigned
+from functools import reduce
+from operator import or_
+
+from amaranth import Cat, Const, Module, Signal, Value, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
+from amaranth.utils import ceil_log2
 
 from hdl.host_if.axil import AXI4LiteSignature, AXI4LiteSlave, RegPortSignature
 from hdl.host_if.regs import Access, Block, Register, RegisterMap
@@ -29,6 +33,18 @@ from hdl.host_if.regs import Access, Block, Register, RegisterMap
 __all__ = ["register_shape", "block_signature", "CSRBank", "AXI4LiteCSR"]
 
 _FULL = 0xFFFF_FFFF
+
+
+def _word(value) -> Value:
+    """A register's read value as exactly 32 bits."""
+    if isinstance(value, int):
+        return Const(value, 32)
+    value = Value.cast(value)
+    return Cat(value, Const(0, 32))[:32]
+
+
+def _or_all(values: list) -> Value:
+    return reduce(or_, values) if values else Const(0, 32)
 
 
 def register_shape(register: Register):
@@ -96,25 +112,42 @@ class CSRBank(wiring.Component):
         m = Module()
         port = self.regs
         lanes = Cat(*(port.w_strb[i].replicate(8) for i in range(4)))
-        m.d.comb += [port.r_err.eq(1), port.w_err.eq(1)]
+        m.d.comb += port.w_err.eq(1)
 
+        # Reads: a block's words by a mux tree on the word index (``word_select``), blocks
+        # by their address bits (a block spans a power of two), ORed. Not one ``If`` per
+        # register: those chain into a priority multiplexer as deep as the map (about 400
+        # registers on the card), which costs a LUT per register and bit and no clock
+        # could pass through.
+        read_hits, read_words = [], []
         for placed in self.register_map.blocks:
             ports = getattr(self, placed.name)
             shadows = {r.latches: Signal(32, name=f"{placed.name}_{r.latches}_shadow")
                        for r in placed.registers if r.latches}
+            words = []
             for address, r in placed.items():
                 read_value, on_read, on_write = self._register(m, placed.name, r, ports,
                                                                shadows, lanes)
-                with m.If(port.r_addr[2:] == address >> 2):
-                    m.d.comb += [port.r_err.eq(0), port.r_data.eq(read_value)]
-                    if on_read is not None:
-                        with m.If(port.r_stb):
-                            m.d.sync += on_read
+                words.append(_word(read_value))
+                if on_read is not None:
+                    with m.If(port.r_stb & (port.r_addr[2:] == address >> 2)):
+                        m.d.sync += on_read
                 with m.If(port.w_addr[2:] == address >> 2):
                     m.d.comb += port.w_err.eq(0)
                     if on_write is not None:
                         with m.If(port.w_stb):
                             m.d[on_write[0]] += on_write[1]
+            span_bits = ceil_log2(placed.block.span)
+            index = port.r_addr[2:span_bits]
+            hit = Signal(name=f"{placed.name}_read_hit")
+            m.d.comb += hit.eq((port.r_addr[span_bits:] == placed.base >> span_bits)
+                               & (index < len(words)))
+            word = Signal(32, name=f"{placed.name}_read_word")
+            m.d.comb += word.eq(Cat(*words).word_select(index, 32))
+            read_hits.append(hit)
+            read_words.append(word & hit.replicate(32))
+        m.d.comb += [port.r_err.eq(~Cat(*read_hits).any()),
+                     port.r_data.eq(_or_all(read_words))]
         return m
 
     def _register(self, m, block_name, r, ports, shadows, lanes):
