@@ -19,9 +19,6 @@ fields read as 0 and ignore writes.
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 from amaranth import Cat, Const, Module, Signal, Value, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
@@ -44,7 +41,12 @@ def _word(value) -> Value:
 
 
 def _or_all(values: list) -> Value:
-    return reduce(or_, values) if values else Const(0, 32)
+    """The OR of ``values`` as a balanced tree (a chain would be as deep as the list)."""
+    values = list(values) or [Const(0, 32)]
+    while len(values) > 1:
+        values = [values[i] | values[i + 1] if i + 1 < len(values) else values[i]
+                  for i in range(0, len(values), 2)]
+    return values[0]
 
 
 def register_shape(register: Register):
@@ -114,40 +116,38 @@ class CSRBank(wiring.Component):
         lanes = Cat(*(port.w_strb[i].replicate(8) for i in range(4)))
         m.d.comb += port.w_err.eq(1)
 
-        # Reads: a block's words by a mux tree on the word index (``word_select``), blocks
-        # by their address bits (a block spans a power of two), ORed. Not one ``If`` per
-        # register: those chain into a priority multiplexer as deep as the map (about 400
-        # registers on the card), which costs a LUT per register and bit and no clock
-        # could pass through.
-        read_hits, read_words = [], []
+        # Reads: each register's word ANDed with its select and ORed together (registers
+        # are decoded per block: a block spans a power of two, so its select is the upper
+        # address bits and the word index). Not one ``If`` per register: those chain into a
+        # priority multiplexer as deep as the map (about 400 registers on the card), which
+        # no clock could pass through; an AND-OR takes about half a LUT4 per register and
+        # bit and a depth of log4 of the register count.
+        read_terms = []
         for placed in self.register_map.blocks:
             ports = getattr(self, placed.name)
             shadows = {r.latches: Signal(32, name=f"{placed.name}_{r.latches}_shadow")
                        for r in placed.registers if r.latches}
-            words = []
+            span_bits = ceil_log2(placed.block.span)
+            block_hit = Signal(name=f"{placed.name}_read_hit")
+            m.d.comb += block_hit.eq(port.r_addr[span_bits:] == placed.base >> span_bits)
+            index = port.r_addr[2:span_bits]
             for address, r in placed.items():
                 read_value, on_read, on_write = self._register(m, placed.name, r, ports,
                                                                shadows, lanes)
-                words.append(_word(read_value))
+                selected = Signal(name=f"{placed.name}_{r.name}_read")
+                m.d.comb += selected.eq(block_hit & (index == (address - placed.base) >> 2))
+                read_terms.append((selected, _word(read_value)))
                 if on_read is not None:
-                    with m.If(port.r_stb & (port.r_addr[2:] == address >> 2)):
+                    with m.If(port.r_stb & selected):
                         m.d.sync += on_read
                 with m.If(port.w_addr[2:] == address >> 2):
                     m.d.comb += port.w_err.eq(0)
                     if on_write is not None:
                         with m.If(port.w_stb):
                             m.d[on_write[0]] += on_write[1]
-            span_bits = ceil_log2(placed.block.span)
-            index = port.r_addr[2:span_bits]
-            hit = Signal(name=f"{placed.name}_read_hit")
-            m.d.comb += hit.eq((port.r_addr[span_bits:] == placed.base >> span_bits)
-                               & (index < len(words)))
-            word = Signal(32, name=f"{placed.name}_read_word")
-            m.d.comb += word.eq(Cat(*words).word_select(index, 32))
-            read_hits.append(hit)
-            read_words.append(word & hit.replicate(32))
-        m.d.comb += [port.r_err.eq(~Cat(*read_hits).any()),
-                     port.r_data.eq(_or_all(read_words))]
+        m.d.comb += [port.r_err.eq(~Cat(*(sel for sel, _ in read_terms)).any()),
+                     port.r_data.eq(_or_all([word & sel.replicate(32)
+                                             for sel, word in read_terms]))]
         return m
 
     def _register(self, m, block_name, r, ports, shadows, lanes):
