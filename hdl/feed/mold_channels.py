@@ -73,19 +73,10 @@ class ChannelTable:
 
     def session_matches(self, session):
         """Per channel, registered: ``session`` is the channel's (a cycle ago)."""
-        # One compare per session byte, each a kept wire, then the AND of the ten: left to
-        # itself, abc9 maps the 80-bit compare (off its own critical path) as a chain of
-        # seven LUTs, which placed across the chip was MoldItch's critical path.
         matches = []
         for n in range(self.channels):
             match = Signal(name=f"session_match{n}")
-            octets = []
-            for k in range(_SESSION.size):
-                octet = Signal(name=f"session_octet{n}_{k}", attrs={"keep": 1})
-                self._m.d.comb += octet.eq(session.word_select(k, 8)
-                                           == self._wanted[n].word_select(k, 8))
-                octets.append(octet)
-            self._m.d.sync += match.eq(Cat(*octets).all())
+            self._m.d.sync += match.eq(session == self._wanted[n])
             matches.append(match)
         return Array(matches)
 
