@@ -206,7 +206,7 @@ class MoldFramer(wiring.Component):
             a2.valid.eq(go), a2.data.eq(beat.data), a2.last.eq(beat.last),
             a2.good.eq(beat.good), a2.feed.eq(beat.feed), a2.channel.eq(beat.channel),
             a2.end_in.eq(end_in), a2.header_now.eq(header.now), a2.parse.eq(parse),
-            a2.length_zero.eq(blocks.length == 0), a2.over_room.eq(blocks.over_room),
+            a2.length.eq(blocks.length), a2.over_room.eq(blocks.over_room),
             a2.over_room_next.eq(blocks.over_room_next),
             a2.first_missing.eq(header.now & blocks.no_room),
             a2.first_block.eq(first_block), a2.index_next_lt.eq(index_next_lt),
@@ -223,7 +223,7 @@ class MoldFramer(wiring.Component):
         m.d.sync += new_frame.eq(first)
         # A block length of 0 or past the payload end; a next prefix that cannot fit
         # (judged once the payload end is in, and only if the count wants another block).
-        length_bad = wire("length_bad", a2.parse & (a2.length_zero | a2.over_room))
+        length_bad = wire("length_bad", a2.parse & ((a2.length == 0) | a2.over_room))
         missing_new = wire("missing_new", a2.first_missing |
                            (a2.parse & ~length_bad & a2.over_room_next))
         # Whether the missing block is within the count: block 0 (a header without room),
@@ -315,8 +315,7 @@ class _A2Beat:
         self.feed, self.channel = reg("feed", FEED_BITS), reg("channel", CHANNEL_BITS)
         self.end_in = reg("end_in")                  # the payload's last byte is in the beat
         self.header_now, self.parse = reg("header_now"), reg("parse")
-        # The length read is 0 (tested in A1: A2's verdict logic starts from one bit).
-        self.length_zero, self.over_room = reg("length_zero"), reg("over_room")
+        self.length, self.over_room = reg("length", 16), reg("over_room")
         self.over_room_next = reg("over_room_next")
         self.first_missing = reg("first_missing")    # the header leaves no room for block 0
         self.first_block = reg("first_block")        # a parse was of block 0
