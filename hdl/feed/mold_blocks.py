@@ -153,9 +153,8 @@ class BlockTracker(wiring.Component):
         distance = Signal(signed(_DISTANCE_BITS), name="distance")  # beats to the high byte
         pending = Signal(name="pending")
         pending_length = self.last_length
-        # The pending beat's flags when pending_length < 4 * lanes (else all 0), worked out
-        # at the read: in the pending beat they are copied, with no table behind them.
-        pending_flags = Signal(5, name="pending_flags")
+        pending_lane = Signal(lb, name="pending_lane")    # the low byte's lane at the read
+        pending_small = Signal(name="pending_small")      # pending_length < 4 * lanes
         pending_base = Signal(signed(lb + 3), name="pending_base")  # lane + 1 - 2 * lanes
         high = Signal(8, name="high")                     # lane lanes-1 of the previous beat
         # Bytes after the prefix looked for, and that less the next prefix, both clamped at 0
@@ -238,19 +237,13 @@ class BlockTracker(wiring.Component):
         # Pending: the read's whole position, two beats on (relative to the beat after next).
         resolved = wire("resolved", pending_base + pending_length, signed(18))
 
-        # Its flags, for the few short lengths that put the prefix two beats on: decoded per
-        # lane from the bytes at the read like the near flags above, one-hot picked.
-        def resolve_flags(v, lane):
+        def resolve_flags(i):
+            v, lane = i & ((4 << lb) - 1), i >> (lb + 2)
             return _pack(_position_flags(lane + 1 + v - 2 * lanes, lanes), 1)
 
-        resolve = 0
-        for lane in range(lanes):
-            high_part, low_part = length_bytes(lane)
-            bits = table(m, f"resolve{lane}", low_part[:lb + 2],
-                         lambda v, lane=lane: resolve_flags(v, lane), 5)
-            short = (high_part == 0) & (low_part[lb + 2:] == 0)
-            resolve = resolve | (bits & (low_at[lane] & short).replicate(5))
-        resolve = wire("resolve", resolve, 5)
+        resolve_bits = table(m, "resolve", Cat(pending_length[:lb + 2], pending_lane),
+                              resolve_flags, 5)
+        resolve = [pending_small & resolve_bits[i] for i in range(5)]
 
         # Counting down: the next beat is one closer.
         is2 = wire("is2", distance == 2)
@@ -294,9 +287,9 @@ class BlockTracker(wiring.Component):
                 m.d.sync += [
                     *(flag.eq(value) for flag, value in zip(flags, fast, strict=True)),
                     lane_regs.eq(lanes_read), self.type_at.eq(type_read),
-                    pending.eq(1), pending_length.eq(length),
+                    pending.eq(1), pending_length.eq(length), pending_lane.eq(low_lane),
                     last_small.eq(self.length_small),
-                    pending_flags.eq(resolve),
+                    pending_small.eq(length[lb + 2:] == 0),
                     pending_base.eq(low_lane + 1 - 2 * lanes),
                     base_less1.eq(room_now - _PREFIX), base_less2.eq(room_now - 2 * _PREFIX),
                     *(r.eq(less(f"near_room_less{j}", room_now, MIN_BLOCK + j))
@@ -306,7 +299,7 @@ class BlockTracker(wiring.Component):
                 ]
             with m.Elif(pending):
                 m.d.sync += [
-                    Cat(*flags).eq(pending_flags),
+                    *(flag.eq(value) for flag, value in zip(flags, resolve, strict=True)),
                     self.type_at.eq(body_at),
                     distance.eq(resolved >> lb), pending.eq(0),
                     room.eq(Mux(pending_room[-1], 0, pending_room)),
