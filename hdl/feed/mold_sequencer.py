@@ -104,12 +104,7 @@ class MoldSequencer(wiring.Component):
         ch, ok, mismatch, learn_new = Signal(CHANNEL_BITS), Signal(), Signal(), Signal()
         session = Signal(8 * _SESSION.size)
         seq, base_expected, base_known = Signal(64), Signal(64), Signal()
-        # seq != 0, and seq's low half is all ones (the next increment carries into the high
-        # half), both kept in registers so that neither a 64-bit zero test nor a 64-bit
-        # carry chain follows seq.
-        seq_nonzero, seq_low_full = Signal(), Signal()
         left = Signal(64)        # E - (the next message's sequence), while it is a duplicate
-        left_low_zero = Signal()  # left's low half is 0: the next decrement borrows from the high
         duplicate, advanced = Signal(), Signal()     # the next message is one; one was not
         gap_pending, gap_first = Signal(), Signal(64)
         ahead_hi, ahead_lo, ahead_borrow = Signal(32), Signal(32), Signal()   # S - E
@@ -140,11 +135,11 @@ class MoldSequencer(wiring.Component):
             matches.append(match_n)
         e_now, known = Signal(64), Signal()
         channel_at = Signal(n_ch)       # one-hot; none for a channel beyond `channels`
-        s_nonzero, s_low_full = Signal(), Signal()
+        s_nonzero = Signal()
         m.d.sync += [
             e_now.eq(table.expected[self.channel]), known.eq(table.known[self.channel]),
             channel_at.eq(Cat(self.channel == n for n in range(n_ch))),
-            s_nonzero.eq(head_seq != 0), s_low_full.eq(head_seq[:32].all()),
+            s_nonzero.eq(head_seq != 0),
         ]
 
         def selected(flags):
@@ -170,11 +165,9 @@ class MoldSequencer(wiring.Component):
             m.d.sync += [
                 ch.eq(self.channel), ok.eq(match), mismatch.eq(~match & in_range),
                 learn_new.eq(learning), session.eq(head_session), seq.eq(head_seq),
-                seq_nonzero.eq(s_nonzero), seq_low_full.eq(s_low_full),
                 base_expected.eq(Mux(fresh, head_seq, e_now)),
                 base_known.eq(~fresh | s_nonzero),
-                left.eq(e_now - head_seq), left_low_zero.eq(e_now[:32] == head_seq[:32]),
-                duplicate.eq(behind), advanced.eq(0),
+                left.eq(e_now - head_seq), duplicate.eq(behind), advanced.eq(0),
                 gap_pending.eq(match & jump), gap_first.eq(e_now),
                 # S - E in halves; its saturation is worked out at the frame's end.
                 ahead_hi.eq(head_seq[32:] - e_now[32:]), ahead_lo.eq(head_seq[:32] - e_now[:32]),
@@ -191,10 +184,7 @@ class MoldSequencer(wiring.Component):
         m.d.comb += [self.deliver.eq(judged & ~duplicate & self.done_known),
                      self.sequence.eq(seq)]
         with m.If(judged):
-            m.d.sync += [seq.eq(Cat((seq[:32] + 1)[:32], seq[32:] + seq_low_full)),
-                         seq_nonzero.eq(~seq.all()), seq_low_full.eq(seq[:32] == (1 << 32) - 2),
-                         left.eq(Cat((left[:32] - 1)[:32], left[32:] - left_low_zero)),
-                         left_low_zero.eq(left[:32] == 1),
+            m.d.sync += [seq.eq(seq + 1), left.eq(left - 1),
                          duplicate.eq(duplicate & (left[1:] != 0)),
                          advanced.eq(advanced | ~duplicate)]
         with m.If(self.deliver):
@@ -240,7 +230,7 @@ class MoldSequencer(wiring.Component):
             bump["withdrawn_frames"].eq(closing & emitted & ~good),
         ]
         table.commit(commit & ~stale, ch, Mux(advanced, seq, base_expected),
-                     Mux(advanced, seq_nonzero, base_known), learn_new, session, end_of_session)
+                     Mux(advanced, seq != 0, base_known), learn_new, session, end_of_session)
 
         # Counters move a cycle after their event (the event is registered first), so that
         # the judgement logic does not also drive 32 enables; the gap counters count gap
