@@ -532,3 +532,15 @@ def test_a_gap_count_saturates_at_32_bits(ahead):
     gaps = [item for _, kind, item in trace if kind == "gap"]
     assert gaps == [(0, start, min(ahead, MAX32))]
     assert regs["gap_messages"] == min(ahead, MAX32) and regs["gaps"] == 1
+
+
+@pytest.mark.parametrize("start", [MAX32 - 2, MAX32, (5 << 32) + MAX32 - 1])
+def test_sequence_numbers_carry_across_a_32_bit_boundary(start):
+    # The gateware increments the sequence in two 32-bit halves: messages whose numbers
+    # cross 2**32 (from the header's or an increment's all-ones low half) keep counting.
+    frames = [Frame(packet(start, [delete(n) for n in range(4)])),
+              Frame(packet(start + 4, [delete(n) for n in range(2)]))]
+    trace, regs, _ = check(frames)
+    sequences = [item["sequence"] for _, kind, item in trace if kind == "event"]
+    assert sequences == list(range(start, start + 6))
+    assert regs["ch0_expected"] == start + 6

@@ -3,8 +3,8 @@
 A frame matches entry N when the entry is enabled and its group and port equal the frame's
 destination IPv4 address and UDP port; the lowest such entry wins. The destination MAC
 must also be the 01:00:5e mapping of the address (RFC 1112). Since a matching entry's group
-*is* the destination address, that MAC check does not depend on the entry: it compares the
-frame's MAC with its own IPv4 destination, and the same answer holds for every entry.
+*is* the destination address, the MAC is compared with each entry's group as it arrives (in
+the frame's first beat), rather than with the address the frame carries beats later.
 
 Timing. The address words arrive beats before the port, so each entry's "address and MAC
 still match" bit is a register by the time the port is seen. The port may share its beat
@@ -112,26 +112,25 @@ class FeedMatch(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         scope = FrameScope(m, self.start)
-        # The MAC is in beat 0, the address beats later: compare with the registers.
-        scope.capture("mac3", self.seen_mac1, self.mac1[:7])
-        scope.capture("mac45", self.seen_mac2, self.mac2)
-        mac3, mac45 = scope.held["mac3"], scope.held["mac45"]
-        # The MAC (one sticky bit) and the address (one per entry) are kept apart: the MAC
-        # check is the same for every entry. Only the registers are used (the port is later).
-        scope.all_of("mac_ok", [
-            (self.seen_mac0, self.mac0 == _PREFIX_WORD),
-            # Only 23 address bits are mapped: the MAC's bit 23 is always 0.
-            (self.seen_mac1, (self.mac1[8:] == _PREFIX_THIRD) & ~self.mac1[7]),
-            self._either(self.seen_dst_hi, [word[:7] == mac3 for word in self.dst_hi]),
-            self._either(self.seen_dst_lo, [word == mac45 for word in self.dst_lo]),
-        ])
+        # One sticky bit per entry: the MAC and the address both match it. A frame that
+        # matches entry N has N's group as its destination address, so the MAC is checked
+        # against the group's mapping as the MAC words arrive (input words against the
+        # registers of the feed table), not against the address beats later: no held MAC
+        # copy, no compare between two of the frame's own fields, and the payload's first
+        # beat ANDs one register per entry with the port compare.
+        def every_entry(seen, ok):
+            return seen, ok.replicate(self.feeds)
         scope.all_of("address", [
+            every_entry(self.seen_mac0, self.mac0 == _PREFIX_WORD),
+            # Only 23 address bits are mapped: the MAC's bit 23 is always 0.
+            (self.seen_mac1, Cat((self.mac1[8:] == _PREFIX_THIRD) & ~self.mac1[7]
+                                 & (self.mac1[:7] == g[16:23]) for g in self.groups)),
+            (self.seen_mac2, Cat(self.mac2 == g[:16] for g in self.groups)),
             self._either(self.seen_dst_hi, [Cat(g[16:] == word for g in self.groups)
                                             for word in self.dst_hi]),
             self._either(self.seen_dst_lo, [Cat(g[:16] == word for g in self.groups)
                                             for word in self.dst_lo]),
         ], width=self.feeds)
-        mac_ok = scope.held["mac_ok"]
         address = scope.held["address"]
 
         # Every lane against every entry, then the lane: no lane mux before a compare.
@@ -145,8 +144,8 @@ class FeedMatch(wiring.Component):
             m.d.sync += port_held.eq(fresh)
         hits = Signal(self.feeds)
         m.d.comb += [hits.eq(address & Mux(self.seen_port, fresh, port_held)),
-                     self.matched.eq(mac_ok & hits.any()),
-                     self.matched_after.eq(mac_ok & (address & port_held).any())]
+                     self.matched.eq(hits.any()),
+                     self.matched_after.eq((address & port_held).any())]
 
         # The payload's first beat: the port there sits in one known lane, so its compare
         # needs neither the lane select nor the lane's keep bit.
@@ -156,7 +155,7 @@ class FeedMatch(wiring.Component):
         else:
             m.d.comb += first_hits.eq(address & Mux(self.port_with_payload,
                                                     lane_hits[self.shared_lane], port_held))
-        m.d.comb += self.first_matched.eq(mac_ok & first_hits.any())
+        m.d.comb += self.first_matched.eq(first_hits.any())
 
         # Lowest hit by a tree of pairs (log depth): each node is (any hit, entry, channel).
         nodes = [(first_hits[index], C(index, FEED_BITS), _field(p, "channel"))

@@ -289,11 +289,15 @@ class FrameParser(wiring.Component):
         port_seen_after = held["port_seen"]
 
         # The header checksum, judged LATENCY cycles after the header's last beat.
+        # The mask's tag: in the EtherType's beat its compare (a header cut short there is
+        # never judged, so the keep bits need not be waited for), later the register.
         m.submodules.checksum = checksum = HeaderChecksum(self.width)
+        mask_tagged = Mux(beat_is[_ETHERTYPE_WORD // per_beat], ethertype == ETHERTYPE_VLAN,
+                          held["tagged"])
         m.d.comb += [checksum.valid.eq(valid), checksum.start.eq(start),
                      checksum.data.eq(beat_in.data),
-                     checksum.inside.eq(self._header_mask(scope, beat_is, tagged, header_last,
-                                                          valid, per_beat))]
+                     checksum.inside.eq(self._header_mask(scope, beat_is, mask_tagged,
+                                                          header_last, valid, per_beat))]
         header_age = Signal(range(HeaderChecksum.LATENCY + 1))
         with m.If(start):
             m.d.sync += header_age.eq(0)
