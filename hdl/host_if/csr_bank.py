@@ -116,12 +116,13 @@ class CSRBank(wiring.Component):
         lanes = Cat(*(port.w_strb[i].replicate(8) for i in range(4)))
         m.d.comb += port.w_err.eq(1)
 
-        # Reads: each register's word ANDed with its select and ORed together (registers
-        # are decoded per block: a block spans a power of two, so its select is the upper
-        # address bits and the word index). Not one ``If`` per register: those chain into a
-        # priority multiplexer as deep as the map (about 400 registers on the card), which
-        # no clock could pass through; an AND-OR takes about half a LUT4 per register and
-        # bit and a depth of log4 of the register count.
+        # Reads: each register's word ANDed with its select and ORed together in a balanced
+        # tree (registers are decoded per block: a block spans a power of two, so its
+        # select is the upper address bits and the word index). One ``If`` per register
+        # describes a priority chain as deep as the map (356 registers on the card), which
+        # only the synthesiser's restructuring keeps shallow; the AND-OR says that the
+        # selects exclude each other. On the card's bank both map to about the same LUT4
+        # count and clock (``python bench/fmax.py csr``; README, Register layer).
         read_terms = []
         for placed in self.register_map.blocks:
             ports = getattr(self, placed.name)
