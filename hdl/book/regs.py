@@ -20,7 +20,7 @@ ticker in ``sub_ticker_0``/``_1`` (8 ASCII bytes, space padded, byte 0 in bits 3
 from __future__ import annotations
 
 from hdl.book.layouts import BookParams
-from hdl.host_if.regs import Access, BitField, Block, Register
+from hdl.host_if.regs import Access, BitField, Block, Register, counters
 
 __all__ = ["BOOK_TYPE_ID", "COUNTER_NAMES", "COMMANDS", "TICKER_WORDS", "book_block"]
 
@@ -92,7 +92,7 @@ def book_block(params: BookParams) -> Block:
                  reset=params.order_capacity, constant=True),
         Register("top_levels", Access.RO, "Levels per side in each update record.",
                  reset=params.top, constant=True),
-        *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
+        *counters(_COUNTERS),
     ]
     return Block(name="book", type_id=BOOK_TYPE_ID, version=2,
                  doc="Order-book builder: subscriptions by ticker, per-stock status, "

@@ -9,7 +9,7 @@ core's domain (:mod:`hdl.eth.event_crossing`), a few cycles after the frame's en
 
 from __future__ import annotations
 
-from hdl.host_if.regs import Access, Block, Register
+from hdl.host_if.regs import Block, counters
 
 __all__ = ["ETH_TYPE_ID", "RX_COUNTERS", "TX_COUNTERS", "COUNTER_NAMES", "eth_block"]
 
@@ -42,6 +42,5 @@ def eth_block(name: str = "eth") -> Block:
         version=1,
         doc="Gigabit Ethernet MAC (RGMII): frame counters of the receive and transmit "
             "sides, counted in the core's clock domain.",
-        registers=tuple(Register(counter, Access.RO, doc)
-                        for counter, doc in {**RX_COUNTERS, **TX_COUNTERS}.items()),
+        registers=tuple(counters({**RX_COUNTERS, **TX_COUNTERS})),
     )

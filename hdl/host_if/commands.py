@@ -40,7 +40,7 @@ from hdl.book.layouts import PRICE_BITS, SHARES_BITS
 from hdl.counters import counter_bank
 from hdl.host_if.csr_bank import block_signature
 from hdl.host_if.events import C2H_LAYOUT, RECORD_BITS
-from hdl.host_if.regs import Access, BitField, Block, Register
+from hdl.host_if.regs import Access, BitField, Block, Register, counters
 from hdl.order.layouts import CANCEL_LAYOUT
 from hdl.strategy.layouts import HOST_ORDER_LAYOUT
 
@@ -94,7 +94,7 @@ COMMANDS_BLOCK = Block(
             BitField("walking", 0, 1, 0, "A mass cancel is walking the open-order table."),
             BitField("pending", 1, 1, 0, "A command is waiting for its destination."),
         )),
-        *(Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()),
+        *counters(_COUNTERS),
     ))
 
 

@@ -18,7 +18,7 @@ import enum
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Access", "BitField", "Register", "Block", "PlacedBlock", "RegisterMap",
+__all__ = ["Access", "BitField", "Register", "Block", "PlacedBlock", "RegisterMap", "counters",
            "rw_word", "word_pair", "command_register",
            "HEADER_NAMES", "DATA_WIDTH"]
 
@@ -169,6 +169,11 @@ def word_pair(name: str, doc: str, access: Access = Access.RW) -> list[Register]
     extra = {"reset": 0} if access is Access.RW else {}
     return [Register(f"{name}_lo", access, f"{doc} (bits 31..0).", **extra),
             Register(f"{name}_hi", access, f"{doc} (bits 63..32).", **extra)]
+
+
+def counters(docs: dict[str, str]) -> list[Register]:
+    """A read-only register per ``{name: doc}``, in order: a block's event counters."""
+    return [Register(name, Access.RO, doc) for name, doc in docs.items()]
 
 
 def command_register(commands: dict[str, str]) -> Register:

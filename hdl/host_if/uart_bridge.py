@@ -21,7 +21,7 @@ from amaranth.lib.wiring import In, Out
 from hdl.counters import counter_bank
 from hdl.host_if.axil import AXI4LiteSignature
 from hdl.host_if.csr_bank import block_signature
-from hdl.host_if.regs import Access, Block, Register
+from hdl.host_if.regs import Access, Block, Register, counters
 from hdl.host_if.uart import UartRx, UartTx
 from hdl.host_if.uart_frames import PARSED_LAYOUT, RequestParser
 from proto.uart_bridge import CRC, IDLE_BITS, RESPONSE, RESPONSE_SYNC, Status
@@ -51,7 +51,7 @@ def uart_block(divisor: int) -> Block:
         registers=(
             Register("divisor", Access.RO, "Clock cycles per bit: the core clock divided by "
                      "the baud rate.", reset=divisor, constant=True),
-            *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
+            *counters(_COUNTERS),
         ))
 
 

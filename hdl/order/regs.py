@@ -31,7 +31,7 @@ are 32-bit and wrap.
 
 from __future__ import annotations
 
-from hdl.host_if.regs import Access, BitField, Block, Register, rw_word
+from hdl.host_if.regs import Access, BitField, Block, Register, counters, rw_word
 
 __all__ = ["ORDER_TYPE_ID", "ORDER_BLOCK", "COUNTER_NAMES", "text_word"]
 
@@ -117,6 +117,6 @@ ORDER_BLOCK = Block(
         Register("next_user_ref_num", Access.RO, "UserRefNum of the next frame."),
         Register("queued", Access.RO, "Orders in the queue now, the one in flight included "
                  "(a gauge)."),
-        *(Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()),
+        *counters(_COUNTERS),
     ),
 )

@@ -28,6 +28,7 @@ from hdl.host_if.regs import (
     Block,
     Register,
     command_register,
+    counters,
     rw_word,
     word_pair,
 )
@@ -103,7 +104,7 @@ def response_block(table_size: int) -> Block:
         Register("read_order_remaining", Access.RO, "Remaining shares of entry order_sel."),
         Register("cap_orders", Access.RO, "Capacity: open-order table entries.",
                  reset=table_size, constant=True),
-        *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
+        *counters(_COUNTERS),
     ]
     return Block(name="response", type_id=RESPONSE_TYPE_ID, version=1,
                  doc="Exchange responses: OUCH over the session's receive side, open orders, "

@@ -29,6 +29,7 @@ from hdl.host_if.regs import (
     Block,
     Register,
     command_register,
+    counters,
     rw_word,
     word_pair,
 )
@@ -111,7 +112,7 @@ def risk_block(params: TradeParams) -> Block:
                  "each (bit k: slot k)."),
         Register("cap_trade_slots", Access.RO, "Capacity: slots with risk state.",
                  reset=params.trade_slots, constant=True),
-        *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
+        *counters(_COUNTERS),
     ]
     assert len(Reason) <= 32
     return Block(name="risk", type_id=RISK_TYPE_ID, version=1,

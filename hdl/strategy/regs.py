@@ -14,7 +14,7 @@ wrap.
 
 from __future__ import annotations
 
-from hdl.host_if.regs import Access, BitField, Block, Register
+from hdl.host_if.regs import Access, BitField, Block, Register, counters
 from hdl.strategy.layouts import TradeParams
 
 __all__ = ["STRATEGY_TYPE_ID", "STRATEGY_COUNTERS", "strategy_block"]
@@ -76,7 +76,7 @@ def strategy_block(params: TradeParams) -> Block:
                  reset=params.trade_slots, constant=True),
         Register("cap_pairs", Access.RO, "Capacity: pairs entries.", reset=params.pairs,
                  constant=True),
-        *[Register(name, Access.RO, doc) for name, doc in _COUNTERS.items()],
+        *counters(_COUNTERS),
     ]
     return Block(name="strategy", type_id=STRATEGY_TYPE_ID, version=1,
                  doc="Strategy triggers: take per stock, pairs on two stocks' mid prices.",
