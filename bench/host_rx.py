@@ -43,6 +43,7 @@ from amaranth.sim import Simulator  # noqa: E402
 from hdl.feed.layouts import rx_beat_layout  # noqa: E402
 from hdl.host_if.events import (  # noqa: E402
     CARD_DEPTHS,
+    DEFAULT_DEPTH,
     HOST_RX_BEATS,
     EventKind,
     EventStream,
@@ -169,8 +170,11 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(figures))
         return 0
-    fifos = (f"FIFOs of 16 records ({', '.join(f'{k}: {v}' for k, v in figures['depth'].items())})"
-             if args.depth is None else f"FIFOs of {args.depth} records")
+    if args.depth is None:
+        named = ", ".join(f"{k}: {v}" for k, v in figures["depth"].items())
+        fifos = f"FIFOs of {DEFAULT_DEPTH} records ({named})"
+    else:
+        fifos = f"FIFOs of {args.depth} records"
     print(f"{args.frames} response frames back to back at 10 GbE, book updates every "
           f"{UPDATE_EVERY} cycles, {fifos}")
     for name, by_beats in figures["bursts"].items():

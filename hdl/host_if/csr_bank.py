@@ -33,11 +33,8 @@ _FULL = 0xFFFF_FFFF
 
 
 def _word(value) -> Value:
-    """A register's read value as exactly 32 bits."""
-    if isinstance(value, int):
-        return Const(value, 32)
-    value = Value.cast(value)
-    return Cat(value, Const(0, 32))[:32]
+    """A register's read value (a constant, a signal or a view) as exactly 32 bits."""
+    return Cat(Value.cast(value), Const(0, 32))[:32]
 
 
 def _or_all(values: list) -> Value:

@@ -42,8 +42,8 @@ from hdl.response.layouts import RESPONSE_LAYOUT, SEGMENT_LAYOUT
 from hdl.risk.reasons import REASON_BITS
 
 __all__ = ["EVENTS_BLOCK", "EventKind", "RECORD_BITS", "HEADER", "REJECT_BODY", "UPDATE_BODY",
-           "HOST_RX_BEATS", "CARD_DEPTHS", "body_layouts", "reject_body", "update_body",
-           "C2H_LAYOUT", "EventStream"]
+           "HOST_RX_BEATS", "DEFAULT_DEPTH", "CARD_DEPTHS", "body_layouts", "reject_body",
+           "update_body", "C2H_LAYOUT", "EventStream"]
 
 RECORD_BITS = 512
 
@@ -95,9 +95,12 @@ def body_layouts() -> dict[EventKind, data.Layout]:
     return layouts
 
 
-#: The card's FIFO depths (16 for the kinds not named). The stream sends one record a
-#: cycle for every source together; book updates (up to one every 2 cycles) get a deeper
-#: FIFO for bursts above that: a 1,024-order mass cancel answered at line rate (0.36
+#: FIFO entries of a source unless said otherwise.
+DEFAULT_DEPTH = 16
+
+#: The card's FIFO depths (``DEFAULT_DEPTH`` for the kinds not named). The stream sends
+#: one record a cycle for every source together; book updates (up to one every 2 cycles)
+#: get a deeper FIFO for bursts above that: a 1,024-order mass cancel answered at line rate (0.36
 #: responses and 0.2 ``HOST_RX`` records a cycle) while the book runs at its fastest is
 #: 7 % over it for 2,800 cycles (``python bench/host_rx.py``).
 CARD_DEPTHS = {EventKind.UPDATE: 256}
@@ -142,7 +145,8 @@ class EventStream(wiring.Component):
         The record streams taken, each an ``In`` stream named after its kind in lower case
         (``sent``, ``reject``, ...), with its payload already in the kind's body layout.
     depth : int or dict of EventKind to int
-        FIFO entries per source (a dict: per kind; kinds it does not name get 16).
+        FIFO entries per source (a dict: per kind; kinds it does not name get
+        :data:`DEFAULT_DEPTH`).
 
     Interface attributes
     --------------------
@@ -154,9 +158,9 @@ class EventStream(wiring.Component):
         Records dropped per source (FIFO full), wrapping.
     """
 
-    def __init__(self, sources: dict, depth: int | dict = 16):
+    def __init__(self, sources: dict, depth: int | dict = DEFAULT_DEPTH):
         self.kinds = list(sources)
-        self.depths = ({kind: depth.get(kind, 16) for kind in sources}
+        self.depths = ({kind: depth.get(kind, DEFAULT_DEPTH) for kind in sources}
                        if isinstance(depth, dict) else dict.fromkeys(sources, depth))
         members = {kind.name.lower(): In(stream.Signature(layout, always_ready=True))
                    for kind, layout in sources.items()}
