@@ -6,6 +6,9 @@ half-hour ``make bitstream``. The block is the whole UART host link (``UartSyste
 UART, the request parser, the AXI4-Lite master, the CSR bank and the system block), small
 enough to synthesise quickly, large enough to have every kind of logic the card uses.
 
+The page banks of the board's book are checked to map to block RAM (they once took
+20,480 flip-flops and kept the card from fitting).
+
 The first call of YoWASP Yosys on a machine compiles its WebAssembly (about a minute) into
 the user cache (``~/.cache/YoWASP``); later runs reuse it.
 """
@@ -51,3 +54,37 @@ def test_uart_host_link_synthesises_for_ecp5():
     assert not unmapped, f"cells synth_ecp5 did not map to ECP5 primitives: {unmapped}"
     # Logic, registers and the counters' carry chains are all there.
     assert cells["LUT4"] > 100 and cells["TRELLIS_FF"] > 100 and cells["CCU2C"] > 0
+
+
+
+def test_board_flow_maps_page_banks_to_block_ram():
+    """The board build (``hdl.boards.build``) puts the book's page banks in DP16KD.
+
+    They are shallow (16 rows a bank at ``BOARD_PARAMS``) and wide (a page of 8 levels is
+    640 bits). Read from Amaranth's RTLIL, Yosys built them from 20,480 flip-flops and
+    their read multiplexers, and the card could not fit the part; the build reads the
+    design back from Verilog (``build.to_verilog``) so it maps them. A true-dual-port
+    DP16KD port is at most 18 bits wide, so a bank of 640-bit rows takes ceil(640 / 18) =
+    36 of them, and the two banks 72 (Lattice TN1264, ECP5 memory usage guide)."""
+    from amaranth.back import rtlil
+
+    from hdl.boards import build
+    from hdl.book.layouts import BOARD_PARAMS
+    from hdl.book.page_banks import PageBanks
+
+    out = ROOT / "build" / "synth_page_banks"
+    write_if_changed(out / f"{build.NAME}.il", rtlil.convert(PageBanks(BOARD_PARAMS),
+                                                             name=build.NAME))
+    build.to_verilog(out)
+    script = (f"read_verilog {build.NAME}.v; synth_ecp5 -top {build.NAME} -run :map_ffram; "
+              "tee -q -o stat.json stat -json")
+    result = subprocess.run([_yosys(), "-q", "-l", "yosys.log", "-p", script], cwd=out,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+
+    cells = json.loads((out / "stat.json").read_text())["design"]["num_cells_by_type"]
+    assert BOARD_PARAMS.page_levels * 80 == 640
+    assert cells.get("DP16KD") == 2 * 36
+    assert "$mem_v2" not in cells, "a memory was left for flip-flops"
+    # What is left in flip-flops: the two bank-select bits, nothing of the pages.
+    assert cells.get("TRELLIS_FF", 0) < 16

@@ -7,7 +7,8 @@ YoWASP WebAssembly build from PyPI (no system install):
 
 1. Amaranth elaborates the board top against amaranth-boards' platform: RTLIL and the LPF
    (pins, IO standards, the oscillator's frequency).
-2. YoWASP Yosys ``synth_ecp5`` of the whole design, flattened, for place and route.
+2. YoWASP Yosys ``synth_ecp5`` of the whole design, flattened, for place and route, read
+   from Verilog that Yosys writes from the RTLIL (see :func:`to_verilog` for why).
 3. YoWASP nextpnr-ecp5 for the board's part (``--um5g-85k --package CABGA554 --speed 8``):
    placement, routing, and the achieved Fmax of every clock, derived by nextpnr from the
    100 MHz oscillator through the PLL's dividers.
@@ -105,9 +106,24 @@ def lpf(board: str, plan) -> str:
     return plan.files[f"{NAME}.lpf"] + (extra.read_text() if extra.exists() else "")
 
 
+def to_verilog(out: Path) -> float:
+    """The RTLIL as Verilog, which synthesis reads instead (as ``bench/fmax.py`` does).
+
+    From RTLIL, Amaranth's synchronous read ports come with exact collision semantics (a
+    read beside a write to the same row returns the old data), which DP16KD cannot give
+    across its two ports, so Yosys refuses block RAM for the book's true-dual-port page
+    banks and order table even though their ports never read and write in one cycle (a
+    ``no_rw_check`` attribute on them changed nothing, ``ram_style = "block"`` made it an
+    error): it built the board's page banks from 20,480 flip-flops and their read
+    multiplexers, and the card could not fit. Read back from Verilog, Yosys infers the
+    ports itself, as in every Verilog flow, and maps each bank to 36 DP16KD."""
+    (out / "verilog.ys").write_text(f"read_rtlil {NAME}.il\nwrite_verilog -norename {NAME}.v\n")
+    return _run([*_deep_yosys(), "-q", "-l", "verilog.log", "verilog.ys"], out, "verilog.out")
+
+
 def synthesise(out: Path) -> float:
     script = "\n".join([
-        f"read_rtlil {NAME}.il",
+        f"read_verilog {NAME}.v",
         f"synth_ecp5 -top {NAME}",
         "tee -q -o stat.json stat -json",
         f"write_json {NAME}.json",
@@ -126,7 +142,7 @@ def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> fl
         module = f"{NAME}.{stage}"
         script = out / f"stage_{stage}.ys"
         script.write_text("\n".join([
-            f"read_rtlil {NAME}.il", f"hierarchy -top {module}", f"synth_ecp5 -top {module}",
+            f"read_verilog {NAME}.v", f"hierarchy -top {module}", f"synth_ecp5 -top {module}",
             f"tee -q -o stat_{stage}.json stat -json"]) + "\n")
         try:
             seconds += _run([*_deep_yosys(), "-q", "-l", f"stage_{stage}.log", script.name],
@@ -164,15 +180,18 @@ def main(argv=None) -> int:
     seconds = {}
     elaborate(args.board, out, args.core_mhz)
     il, lpf = out / f"{NAME}.il", out / f"{NAME}.lpf"
+    verilog = out / f"{NAME}.v"
+    if not _fresh(verilog, il):
+        seconds["verilog"] = to_verilog(out)
     if args.stages_only is not None:
         seconds["yosys_stages"] = synthesise_stages(args.board, out, tuple(args.stages_only))
-    elif not _fresh(out / f"{NAME}.json", il):
+    elif not _fresh(out / f"{NAME}.json", verilog):
         seconds["yosys"] = synthesise(out)
     if args.stages_only is None:
         if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
             seconds["nextpnr"] = place_and_route(args.board, out, args.seed)
         last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
-        if not _fresh(out / last_stage, il):
+        if not _fresh(out / last_stage, verilog):
             seconds["yosys_stages"] = synthesise_stages(args.board, out)
     if args.bitstream and not _fresh(out / f"{NAME}.bit", out / f"{NAME}.config"):
         seconds["ecppack"] = pack(out)
