@@ -8,12 +8,14 @@ YoWASP WebAssembly build from PyPI (no system install):
 1. Amaranth elaborates the board top against amaranth-boards' platform: RTLIL and the LPF
    (pins, IO standards, the oscillator's frequency).
 2. YoWASP Yosys ``synth_ecp5`` of the whole design, flattened, for place and route, read
-   from Verilog that Yosys writes from the RTLIL (see :func:`to_verilog` for why).
+   from Verilog that Yosys writes from the RTLIL (see :func:`to_verilog` for why), with
+   classic ABC mapping the LUTs (see :func:`synth_commands`).
 3. YoWASP nextpnr-ecp5 for the board's part (``--um5g-85k --package CABGA554 --speed 8``):
    placement, routing, and the achieved Fmax of every clock, derived by nextpnr from the
    100 MHz oscillator through the PLL's dividers.
-4. Each stage of the core synthesised again on its own (out of context, as
-   ``bench/fmax.py`` does), for ``stat`` per stage: LUT4, FF, DP16KD and MULT18.
+4. The design synthesised again without flattening, so each stage of the core is mapped
+   on its own (out of context, as ``bench/fmax.py`` does), for ``stat`` per stage: LUT4,
+   FF, DP16KD and MULT18.
 5. With ``--bitstream``: ``yowasp-ecppack`` writes ``build/<board>/tickforge.bit``.
 
 The report (``build/<board>/report.json`` and the table printed) takes every figure from
@@ -121,10 +123,23 @@ def to_verilog(out: Path) -> float:
     return _run([*_deep_yosys(), "-q", "-l", "verilog.log", "verilog.ys"], out, "verilog.out")
 
 
+def synth_commands(top: str, flatten: bool = True) -> list[str]:
+    """``synth_ecp5`` with ABC's classic LUT mapping (``abc -lut 4:7``, wide functions in
+    the slices' PFUMX and L6MUX21) in place of its default ABC9 step: on the whole card
+    ABC9 was still mapping after 30 minutes (310,133 AND gates), classic ABC maps it in
+    about two. The rest of the script is ``synth_ecp5``'s own, run by its labels."""
+    synth = f"synth_ecp5 -top {top}" + ("" if flatten else " -noflatten")
+    return [f"{synth} -run :map_luts",
+            "techmap -map +/lattice/latches_map.v",      # as map_luts does, before ABC
+            "abc -lut 4:7",
+            "clean",
+            f"{synth} -run map_cells:"]
+
+
 def synthesise(out: Path) -> float:
     script = "\n".join([
         f"read_verilog {NAME}.v",
-        f"synth_ecp5 -top {NAME}",
+        *synth_commands(NAME),
         "tee -q -o stat.json stat -json",
         f"write_json {NAME}.json",
     ])
@@ -133,22 +148,26 @@ def synthesise(out: Path) -> float:
 
 
 def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> float:
-    """Each stage on its own, out of context, for ``stat`` per stage: one Yosys run per
-    stage. (Keeping the stages as modules in the whole design's run, or running them one
-    after another in one process with ``design -load``, makes Yosys 0.70's ABC9
-    reintegration assert on the event stream's module.)"""
-    seconds = 0.0
+    """``stat`` per stage, from one Yosys run of the whole design without flattening: each
+    stage is mapped as a module of its own (out of context: nothing is optimised across its
+    boundary, so its unused outputs are kept), and its figures are the cells of its module
+    and of every module below it, written as ``stat_<stage>.json``. (One run instead of
+    one per stage: reading the card's Verilog alone takes two minutes.)"""
+    (out / "stages.ys").write_text("\n".join([
+        f"read_verilog {NAME}.v", *synth_commands(NAME, flatten=False),
+        "tee -q -o stat_modules.json stat -json"]) + "\n")
+    seconds = _run([*_deep_yosys(), "-q", "-l", "stages.log", "stages.ys"], out, "stages.out")
+    modules = json.loads((out / "stat_modules.json").read_text())["modules"]
     for stage in stages or BOARDS[board][2]:
-        module = f"{NAME}.{stage}"
-        script = out / f"stage_{stage}.ys"
-        script.write_text("\n".join([
-            f"read_verilog {NAME}.v", f"hierarchy -top {module}", f"synth_ecp5 -top {module}",
-            f"tee -q -o stat_{stage}.json stat -json"]) + "\n")
-        try:
-            seconds += _run([*_deep_yosys(), "-q", "-l", f"stage_{stage}.log", script.name],
-                            out, f"stage_{stage}.out")
-        except SystemExit as failed:       # one stage's failure leaves the others' figures
-            print(f"  {stage}: {failed}", file=sys.stderr)
+        top = f"{NAME}.{stage}"
+        cells: dict[str, int] = {}
+        for name, module in modules.items():
+            name = name.removeprefix("\\")
+            if name == top or name.startswith((f"{top}.", f"{top}$")):
+                for cell, count in module["num_cells_by_type"].items():
+                    cells[cell] = cells.get(cell, 0) + count
+        (out / f"stat_{stage}.json").write_text(
+            json.dumps({"design": {"num_cells_by_type": cells}}, indent=1) + "\n")
     return seconds
 
 

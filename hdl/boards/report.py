@@ -1,6 +1,6 @@
 """The figures of a board build, read from the tools' own output.
 
-- Per stage: Yosys ``stat -json`` of each stage synthesised on its own (``stat_<stage>.json``,
+- Per stage: Yosys ``stat -json`` of each stage mapped on its own (``stat_<stage>.json``,
   out of context: its unused outputs are kept, so the stages add up to a little more than
   the whole): LUT4, carry cells (CCU2C, two LUT4s each), distributed RAM
   (TRELLIS_DPR16X4), flip-flops, DP16KD block RAMs and MULT18X18D multipliers; and the
