@@ -69,8 +69,9 @@ def test_cli_status_regs_load_kill_over_serial(board, bundled_data, capsys):
     caps = json.loads(capsys.readouterr().out)
     assert caps["book.cap_slots"] == BOARD_PARAMS.slots
     assert caps["strategy.cap_trade_slots"] == BOARD_TRADE.trade_slots
-    assert main(["load", str(bundled_data / "strategy_ritch.toml"), "--device", device]) == 0
-    loaded = load_config(bundled_data / "strategy_ritch.toml", BOARD_TRADE)
+    assert main(["load", str(bundled_data / "strategy_ritch_board.toml"), "--device",
+                 device]) == 0
+    loaded = load_config(bundled_data / "strategy_ritch_board.toml", BOARD_TRADE)
     limit = fake.words[fake.map.register("risk.max_shares").address]
     assert limit == loaded.trade.limits.max_shares
     assert main(["kill", "--device", device]) == 0

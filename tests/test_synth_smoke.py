@@ -60,12 +60,13 @@ def test_uart_host_link_synthesises_for_ecp5():
 def test_board_flow_maps_page_banks_to_block_ram():
     """The board build (``hdl.boards.build``) puts the book's page banks in DP16KD.
 
-    They are shallow (16 rows a bank at ``BOARD_PARAMS``) and wide (a page of 8 levels is
-    640 bits). Read from Amaranth's RTLIL, Yosys built them from 20,480 flip-flops and
-    their read multiplexers, and the card could not fit the part; the build reads the
-    design back from Verilog (``build.to_verilog``) so it maps them. A true-dual-port
-    DP16KD port is at most 18 bits wide, so a bank of 640-bit rows takes ceil(640 / 18) =
-    36 of them, and the two banks 72 (Lattice TN1264, ECP5 memory usage guide)."""
+    They are shallow (16 rows a bank at ``BOARD_PARAMS``) and wide (a page is 80 bits a
+    level: price 32, shares 32, orders 16). Read from Amaranth's RTLIL, Yosys built them
+    from flip-flops and read multiplexers (20,480 flip-flops for pages of 8 levels), and
+    the card could not fit the part; the build reads the design back from Verilog
+    (``build.to_verilog``) so it maps them. A true-dual-port DP16KD port is at most 18
+    bits wide (Lattice TN1264, ECP5 memory usage guide), so a bank takes
+    ceil(page bits / 18) of them."""
     from amaranth.back import rtlil
 
     from hdl.boards import build
@@ -83,8 +84,8 @@ def test_board_flow_maps_page_banks_to_block_ram():
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
 
     cells = json.loads((out / "stat.json").read_text())["design"]["num_cells_by_type"]
-    assert BOARD_PARAMS.page_levels * 80 == 640
-    assert cells.get("DP16KD") == 2 * 36
+    page_bits = BOARD_PARAMS.page_levels * 80
+    assert cells.get("DP16KD") == 2 * -(-page_bits // 18)
     assert "$mem_v2" not in cells, "a memory was left for flip-flops"
     # What is left in flip-flops: the two bank-select bits, nothing of the pages.
     assert cells.get("TRELLIS_FF", 0) < 16

@@ -402,11 +402,11 @@
 #define TICKFORGE_BOOK_CAP_SLOTS                         0x00000424u  /* RO: Capacity: stocks. */
 #define TICKFORGE_BOOK_CAP_SLOTS_RESET                   0x00000004u
 #define TICKFORGE_BOOK_CAP_LEVELS                        0x00000428u  /* RO: Capacity: price levels per side per stock when every page is full (pages x page_levels); sides split pages half full. */
-#define TICKFORGE_BOOK_CAP_LEVELS_RESET                  0x00000020u
+#define TICKFORGE_BOOK_CAP_LEVELS_RESET                  0x00000014u
 #define TICKFORGE_BOOK_CAP_PAGES                         0x0000042Cu  /* RO: Capacity: pages per side per stock. */
 #define TICKFORGE_BOOK_CAP_PAGES_RESET                   0x00000004u
 #define TICKFORGE_BOOK_PAGE_LEVELS                       0x00000430u  /* RO: Capacity: price levels per page. */
-#define TICKFORGE_BOOK_PAGE_LEVELS_RESET                 0x00000008u
+#define TICKFORGE_BOOK_PAGE_LEVELS_RESET                 0x00000005u
 #define TICKFORGE_BOOK_CAP_ORDERS                        0x00000434u  /* RO: Capacity: live orders (sets x ways). */
 #define TICKFORGE_BOOK_CAP_ORDERS_RESET                  0x00000020u
 #define TICKFORGE_BOOK_TOP_LEVELS                        0x00000438u  /* RO: Levels per side in each update record. */
@@ -507,9 +507,9 @@
 #define TICKFORGE_STRATEGY_PAIR_QTY                      0x00000548u  /* RW: Shares of the A leg (0: never fire). */
 #define TICKFORGE_STRATEGY_PAIR_QTY_RESET                0x00000000u
 #define TICKFORGE_STRATEGY_CAP_TRADE_SLOTS               0x0000054Cu  /* RO: Capacity: slots with trading state. */
-#define TICKFORGE_STRATEGY_CAP_TRADE_SLOTS_RESET         0x00000004u
+#define TICKFORGE_STRATEGY_CAP_TRADE_SLOTS_RESET         0x00000002u
 #define TICKFORGE_STRATEGY_CAP_PAIRS                     0x00000550u  /* RO: Capacity: pairs entries. */
-#define TICKFORGE_STRATEGY_CAP_PAIRS_RESET               0x00000002u
+#define TICKFORGE_STRATEGY_CAP_PAIRS_RESET               0x00000001u
 #define TICKFORGE_STRATEGY_RECORDS                       0x00000554u  /* RO: Book-update records seen. */
 #define TICKFORGE_STRATEGY_RECORDS_RESET                 0x00000000u
 #define TICKFORGE_STRATEGY_UNTRACKED                     0x00000558u  /* RO: Records of slots without trading state (slot >= trade_slots). */
@@ -626,7 +626,7 @@
 #define TICKFORGE_RISK_SUSPENDED                         0x00000680u  /* RO: Slots suspended since a loss of sync, one bit each (bit k: slot k). */
 #define TICKFORGE_RISK_SUSPENDED_RESET                   0x00000000u
 #define TICKFORGE_RISK_CAP_TRADE_SLOTS                   0x00000684u  /* RO: Capacity: slots with risk state. */
-#define TICKFORGE_RISK_CAP_TRADE_SLOTS_RESET             0x00000004u
+#define TICKFORGE_RISK_CAP_TRADE_SLOTS_RESET             0x00000002u
 #define TICKFORGE_RISK_GROUPS                            0x00000688u  /* RO: Groups checked (a take is one leg, a pairs trigger two). */
 #define TICKFORGE_RISK_GROUPS_RESET                      0x00000000u
 #define TICKFORGE_RISK_ACCEPTED_LEGS                     0x0000068Cu  /* RO: Legs passed to order entry. */

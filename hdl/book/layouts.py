@@ -124,10 +124,14 @@ ECP5_PARAMS = BookParams(slots=16, pages=8, page_levels=11, top=4, order_sets_lo
 
 #: The ECPIX-5 bitstream's book (``hdl/boards/ecpix5.py``), small enough that the whole card
 #: fits its LFE5UM5G-85F beside the MAC and the UART bridge: 4 stocks (the trading slots
-#: of :data:`hdl.strategy.layouts.BOARD_TRADE`), 4 pages of 8 levels a side (up to 32
+#: of :data:`hdl.strategy.layouts.BOARD_TRADE`), 4 pages of 5 levels a side (up to 20
 #: levels), only the best level in each record (all the strategy and the event stream
-#: read), 32 orders. Raise these here as the fit allows (``make synth BOARD=ecpix5``).
-BOARD_PARAMS = BookParams(slots=4, pages=4, page_levels=8, top=1, order_sets_log2=4,
+#: read), 32 orders. Pages are as short as a top of 1 allows (2 * 1 + 3): out of context,
+#: Yosys ``synth_ecp5`` maps the level store at 4 x 8 to 19,965 LUT4 and 1,267 CCU2C, at
+#: 4 x 5 to 13,582 and 832, at 8 x 5 to 18,460 and 964 (pages cost directory logic), and
+#: 2 pages leave the banks too shallow for block RAM. Raise these here as the fit allows
+#: (``make synth BOARD=ecpix5``); ``bench/book_pages.py --geometry`` says what a day needs.
+BOARD_PARAMS = BookParams(slots=4, pages=4, page_levels=5, top=1, order_sets_log2=4,
                           order_ways=2, undo_depth=32)
 
 
