@@ -47,10 +47,11 @@ __all__ = ["CORE_MHZ", "BAUD", "core_hz", "uart_divisor", "board_register_map", 
            "ECPIX5Top"]
 
 #: The core clock asked of the PLL: 625 MHz / 60 = 10.42 MHz. The whole core is far from
-#: the 156.25 MHz goal: the exchange-response path alone reaches 11.7 MHz out of context
-#: (README, ``bench/fmax.py response``), so the clock sits below it with some margin for a
-#: full chip. Raise it as the stages get faster (``make synth BOARD=ecpix5`` reports the
-#: achieved Fmax). At this clock the core takes 64-bit beats at 0.67 Gb/s, below the
+#: the 156.25 MHz goal: it was chosen when the exchange-response path reached 11.7 MHz out
+#: of context (75 MHz now; the level store reaches 32 MHz at ECP5 capacities: README,
+#: ``bench/fmax.py``), below it with some margin for a full chip. Raise it as the achieved
+#: Fmax allows (``make synth BOARD=ecpix5`` reports it); 625 / 20 = 31.25 MHz would take
+#: gigabit line rate. At this clock the core takes 64-bit beats at 0.67 Gb/s, below the
 #: line rate: back-to-back gigabit frames overflow the MAC's receive FIFO.
 CORE_MHZ = 625 / 60
 BAUD = DEFAULT_BAUD
