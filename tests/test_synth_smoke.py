@@ -56,7 +56,6 @@ def test_uart_host_link_synthesises_for_ecp5():
     assert cells["LUT4"] > 100 and cells["TRELLIS_FF"] > 100 and cells["CCU2C"] > 0
 
 
-
 def test_board_flow_maps_page_banks_to_block_ram():
     """The board build (``hdl.boards.build``) puts the book's page banks in DP16KD.
 

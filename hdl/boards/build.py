@@ -118,7 +118,7 @@ def to_verilog(out: Path) -> float:
     ``no_rw_check`` attribute on them changed nothing, ``ram_style = "block"`` made it an
     error): it built the board's page banks from 20,480 flip-flops and their read
     multiplexers, and the card could not fit. Read back from Verilog, Yosys infers the
-    ports itself, as in every Verilog flow, and maps each bank to 36 DP16KD."""
+    ports itself, as in every Verilog flow, and maps the banks to DP16KD."""
     (out / "verilog.ys").write_text(f"read_rtlil {NAME}.il\nwrite_verilog -norename {NAME}.v\n")
     return _run([*_deep_yosys(), "-q", "-l", "verilog.log", "verilog.ys"], out, "verilog.out")
 

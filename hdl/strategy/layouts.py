@@ -90,8 +90,8 @@ class TradeParams:
 
 SIM_TRADE = TradeParams()
 ECP5_TRADE = TradeParams(trade_slots=4, pairs=2, queue_depth=4, order_table=256)
-#: The ECPIX-5 bitstream's trading path (``hdl/boards/ecpix5.py``): the stocks and the one
-#: pair of the bundled configuration (``data/strategy_ritch.toml``), with a 64-entry
+#: The ECPIX-5 bitstream's trading path (``hdl/boards/ecpix5.py``): the two stocks and the
+#: pair of the board's configuration (``data/strategy_ritch_board.toml``), with a 64-entry
 #: open-order table so the whole card fits the LFE5UM5G-85F. Raise it with
 #: :data:`~hdl.book.layouts.BOARD_PARAMS`.
 BOARD_TRADE = TradeParams(trade_slots=2, pairs=1, queue_depth=4, order_table=64)
