@@ -9,6 +9,7 @@ record in cycle ``t + LATENCY``.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -190,6 +191,22 @@ def test_withdrawn_frames_are_rolled_back():
     assert run.counters["undo_overflow"] == run.counters["input_overflow"] == 0
     assert run.invalid == 0
     assert run.halted == sum(1 << slot for slot in expect.halted)
+
+
+def test_a_full_input_queue_counts_each_lost_event_and_flags_every_stock():
+    # Events every cycle: twice what the builder takes, so the queue grows by one item
+    # every two cycles. 40 events overflow a queue of 4 but not the default 64.
+    flow = small_flow(40, seed=3)
+    steps = event_steps(flow.events, spacing=1)
+    roomy = simulate(PARAMS, steps, TICKERS)
+    small = simulate(dataclasses.replace(PARAMS, input_depth=4), steps, TICKERS)
+    assert PARAMS.input_depth == 64
+    assert roomy.counters["input_overflow"] == 0 and roomy.invalid == 0
+    lost = small.counters["input_overflow"]
+    assert lost > 0
+    assert small.counters["events"] + lost == len(flow)     # taken or counted, never both
+    assert small.invalid == (1 << PARAMS.slots) - 1         # every stock, subscribed or not
+    assert small.updates[-1][1].invalid
 
 
 # --- capacities and flags -----------------------------------------------------------------

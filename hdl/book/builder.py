@@ -48,10 +48,6 @@ from hdl.host_if.csr_bank import block_signature
 
 __all__ = ["BookBuilder"]
 
-#: Items waiting for A0; the builder keeps up at line rate, this absorbs roll-backs.
-INPUT_DEPTH = 64
-
-
 def _item_layout():
     return data.StructLayout({"event": EVENT_LAYOUT, "has_event": 1, "has_end": 1,
                               "commit": 1})
@@ -138,7 +134,8 @@ class BookBuilder(wiring.Component):
 
         # ---------------------------------------------------------------- input queue
         item_layout = _item_layout()
-        m.submodules.queue = queue = fifo.SyncFIFO(width=item_layout.size, depth=INPUT_DEPTH)
+        queue = fifo.SyncFIFO(width=item_layout.size, depth=p.input_depth)
+        m.submodules.queue = queue
         incoming = Signal(item_layout)
         m.d.comb += [
             incoming.event.eq(self.events.payload),

@@ -69,6 +69,11 @@ class BookParams:
     undo_depth : int
         Book operations of one frame that can be rolled back on a withdraw; a longer
         frame that is withdrawn flags every stock it could not restore.
+    input_depth : int
+        Events (and frame verdicts) the input queue holds while the builder is busy: the
+        builder keeps up at line rate, so the queue fills only while a withdrawn frame is
+        rolled back (about 2 cycles per undone change). An event that finds it full is
+        lost, counted (``input_overflow``), and every stock is flagged.
     """
 
     slots: int = 256
@@ -78,6 +83,7 @@ class BookParams:
     order_sets_log2: int = 13
     order_ways: int = 8
     undo_depth: int = 256
+    input_depth: int = 64
 
     def __post_init__(self):
         if self.slots < 2 or self.slots & (self.slots - 1):
@@ -91,6 +97,8 @@ class BookParams:
             raise ValueError("the order table needs at least one way and two sets")
         if self.undo_depth < 2 or self.undo_depth & (self.undo_depth - 1):
             raise ValueError(f"undo_depth must be a power of two >= 2, not {self.undo_depth}")
+        if self.input_depth < 2:
+            raise ValueError(f"input_depth must be at least 2, not {self.input_depth}")
 
     @property
     def levels(self) -> int:
@@ -131,8 +139,11 @@ ECP5_PARAMS = BookParams(slots=16, pages=8, page_levels=11, top=4, order_sets_lo
 #: 4 x 5 to 13,582 and 832, at 8 x 5 to 18,460 and 964 (pages cost directory logic), and
 #: 2 pages leave the banks too shallow for block RAM. Raise these here as the fit allows
 #: (``make synth BOARD=ecpix5``); ``bench/book_pages.py --geometry`` says what a day needs.
+#: The input queue is one row of distributed RAM (16 items of 489 bits, 123 DPR16X4) rather
+#: than four: at 64 it took 492 DPR16X4 and 1,540 LUT4 of read multiplexers, about 5 % of
+#: the part, which the router needed more.
 BOARD_PARAMS = BookParams(slots=4, pages=4, page_levels=5, top=1, order_sets_log2=4,
-                          order_ways=2, undo_depth=32)
+                          order_ways=2, undo_depth=32, input_depth=16)
 
 
 def order_entry_layout(params: BookParams) -> data.StructLayout:

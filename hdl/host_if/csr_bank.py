@@ -120,6 +120,8 @@ class CSRBank(wiring.Component):
         # only the synthesiser's restructuring keeps shallow; the AND-OR says that the
         # selects exclude each other. On the card's bank both map to about the same LUT4
         # count and clock (``python bench/fmax.py csr``; README, Register layer).
+        # Writes are decoded the same way, and an RW register's bytes are stored under their
+        # lane's strobe (a flip-flop enable) rather than merged bit by bit with the old value.
         read_terms = []
         for placed in self.register_map.blocks:
             ports = getattr(self, placed.name)
@@ -127,8 +129,11 @@ class CSRBank(wiring.Component):
                        for r in placed.registers if r.latches}
             span_bits = ceil_log2(placed.block.span)
             block_hit = Signal(name=f"{placed.name}_read_hit")
-            m.d.comb += block_hit.eq(port.r_addr[span_bits:] == placed.base >> span_bits)
+            block_write = Signal(name=f"{placed.name}_write_hit")
+            m.d.comb += [block_hit.eq(port.r_addr[span_bits:] == placed.base >> span_bits),
+                         block_write.eq(port.w_addr[span_bits:] == placed.base >> span_bits)]
             index = port.r_addr[2:span_bits]
+            w_index = port.w_addr[2:span_bits]
             for address, r in placed.items():
                 read_value, on_read, on_write = self._register(m, placed.name, r, ports,
                                                                shadows, lanes)
@@ -138,20 +143,22 @@ class CSRBank(wiring.Component):
                 if on_read is not None:
                     with m.If(port.r_stb & selected):
                         m.d.sync += on_read
-                with m.If(port.w_addr[2:] == address >> 2):
+                with m.If(block_write & (w_index == (address - placed.base) >> 2)):
                     m.d.comb += port.w_err.eq(0)
                     if on_write is not None:
                         with m.If(port.w_stb):
-                            m.d[on_write[0]] += on_write[1]
+                            on_write()
         m.d.comb += [port.r_err.eq(~Cat(*(sel for sel, _ in read_terms)).any()),
                      port.r_data.eq(_or_all([word & sel.replicate(32)
                                              for sel, word in read_terms]))]
         return m
 
     def _register(self, m, block_name, r, ports, shadows, lanes):
-        """Storage for one register: ``(read value, on-read stmt, (domain, on-write stmt))``."""
+        """Storage for one register: ``(read value, on-read stmt, on-write emitter)``; the
+        emitter adds the write's statements under the caller's address and strobe ``If``."""
         mask = r.mask
-        write_bits = self.regs.w_data & lanes & mask
+        port = self.regs
+        write_bits = port.w_data & lanes & mask
         name = f"{block_name}_{r.name}"
         if r.constant:
             return r.reset_value, None, None
@@ -165,19 +172,35 @@ class CSRBank(wiring.Component):
         if r.access is Access.RW:
             store = Signal(32, init=r.reset_value, name=name)
             m.d.comb += getattr(ports, r.name).eq(store)
-            keep = store & ~(lanes & mask)
-            return store, None, ("sync", store.eq(keep | write_bits))
+
+            def write_lanes():
+                # Bits outside the fields take their reset value, so they stay constant.
+                for lane in range(4):
+                    lane_mask = (mask >> 8 * lane) & 0xFF
+                    if lane_mask:
+                        byte = slice(8 * lane, 8 * lane + 8)
+                        with m.If(port.w_strb[lane]):
+                            m.d.sync += store[byte].eq(
+                                (port.w_data[byte] & lane_mask)
+                                | ((r.reset_value >> 8 * lane) & 0xFF & ~lane_mask))
+            return store, None, write_lanes
         if r.access is Access.W1C:
             sticky = Signal(32, init=r.reset_value, name=name)
             clear = Signal(32, name=f"{name}_clear")
             m.d.comb += getattr(ports, r.name).eq(sticky)
             set_bits = Value.cast(getattr(ports, f"{r.name}_set")) & mask
             m.d.sync += sticky.eq((sticky & ~clear) | set_bits)
-            return sticky, None, ("comb", clear.eq(write_bits))
+
+            def write_clear():
+                m.d.comb += clear.eq(write_bits)
+            return sticky, None, write_clear
         pulse = Signal(32, name=name)  # W1S
         m.d.comb += getattr(ports, r.name).eq(pulse)
         m.d.sync += pulse.eq(0)
-        return 0, None, ("sync", pulse.eq(write_bits))
+
+        def write_pulse():
+            m.d.sync += pulse.eq(write_bits)
+        return 0, None, write_pulse
 
 
 class AXI4LiteCSR(wiring.Component):
