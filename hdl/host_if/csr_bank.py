@@ -19,7 +19,7 @@ fields read as 0 and ignore writes.
 
 from __future__ import annotations
 
-from amaranth import Cat, Const, Module, Mux, Signal, Value, unsigned
+from amaranth import Cat, Const, Module, Signal, Value, unsigned
 from amaranth.lib import data, wiring
 from amaranth.lib.wiring import In, Out
 from amaranth.utils import ceil_log2
@@ -44,20 +44,6 @@ def _or_all(values: list) -> Value:
         values = [values[i] | values[i + 1] if i + 1 < len(values) else values[i]
                   for i in range(0, len(values), 2)]
     return values[0]
-
-
-def _mux_tree(words: list, index: Value) -> Value:
-    """``words[index]`` as a binary tree of 2:1 multiplexers, one level per index bit;
-    ``None`` (no register at that word) reads as 0 and prunes its branch."""
-    level = 0
-    while len(words) > 1:
-        pairs = zip(words[0::2], words[1::2], strict=True)
-        words = [None if lo is None and hi is None else
-                 Mux(index[level], Const(0, 32) if hi is None else hi,
-                     Const(0, 32) if lo is None else lo)
-                 for lo, hi in pairs]
-        level += 1
-    return Const(0, 32) if words[0] is None else words[0]
 
 
 def register_shape(register: Register):
@@ -127,15 +113,16 @@ class CSRBank(wiring.Component):
         lanes = Cat(*(port.w_strb[i].replicate(8) for i in range(4)))
         m.d.comb += port.w_err.eq(1)
 
-        # Reads: within a block (which spans a power of two) the word index selects through
-        # a binary tree of 2:1 multiplexers, pruned where no register sits; the blocks' words
-        # are then ANDed with their selects and ORed together. Out of context, with the
-        # board flow's synthesis (hdl.boards.build.synth_commands), the ECPIX-5 bank takes
-        # 14,729 LUT4 this way, against 15,278 for one AND-OR over all registers and 24,845
-        # for an indexed Array. Writes are decoded the same way, and an RW register's bytes
-        # are stored under their lane's strobe (a flip-flop enable), not merged bit by bit
-        # with the old value (1,852 LUT4 fewer).
-        read_terms, block_words = [], []
+        # Reads: each register's word ANDed with its select and ORed together in a balanced
+        # tree (registers are decoded per block: a block spans a power of two, so its
+        # select is the upper address bits and the word index). One ``If`` per register
+        # describes a priority chain as deep as the map (356 registers on the card), which
+        # only the synthesiser's restructuring keeps shallow; the AND-OR says that the
+        # selects exclude each other. On the card's bank both map to about the same LUT4
+        # count and clock (``python bench/fmax.py csr``; README, Register layer).
+        # Writes are decoded the same way, and an RW register's bytes are stored under their
+        # lane's strobe (a flip-flop enable) rather than merged bit by bit with the old value.
+        read_terms = []
         for placed in self.register_map.blocks:
             ports = getattr(self, placed.name)
             shadows = {r.latches: Signal(32, name=f"{placed.name}_{r.latches}_shadow")
@@ -147,14 +134,12 @@ class CSRBank(wiring.Component):
                          block_write.eq(port.w_addr[span_bits:] == placed.base >> span_bits)]
             index = port.r_addr[2:span_bits]
             w_index = port.w_addr[2:span_bits]
-            words = [None] * (1 << (span_bits - 2))
             for address, r in placed.items():
                 read_value, on_read, on_write = self._register(m, placed.name, r, ports,
                                                                shadows, lanes)
                 selected = Signal(name=f"{placed.name}_{r.name}_read")
                 m.d.comb += selected.eq(block_hit & (index == (address - placed.base) >> 2))
                 read_terms.append((selected, _word(read_value)))
-                words[(address - placed.base) >> 2] = _word(read_value)
                 if on_read is not None:
                     with m.If(port.r_stb & selected):
                         m.d.sync += on_read
@@ -163,9 +148,9 @@ class CSRBank(wiring.Component):
                     if on_write is not None:
                         with m.If(port.w_stb):
                             on_write()
-            block_words.append(_mux_tree(words, index) & block_hit.replicate(32))
         m.d.comb += [port.r_err.eq(~Cat(*(sel for sel, _ in read_terms)).any()),
-                     port.r_data.eq(_or_all(block_words))]
+                     port.r_data.eq(_or_all([word & sel.replicate(32)
+                                             for sel, word in read_terms]))]
         return m
 
     def _register(self, m, block_name, r, ports, shadows, lanes):
