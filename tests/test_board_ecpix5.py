@@ -67,3 +67,31 @@ def test_board_top_elaborates_onto_the_ecpix5_pins():
     rtlil = plan.files["tickforge.il"]
     assert "cell \\EHXPLLL" in rtlil
     assert rtlil.count("cell \\IDDRX1F") == 5 and rtlil.count("cell \\ODDRX1F") == 6
+
+
+def test_core_reset_leaves_its_synchroniser_through_a_global_buffer():
+    """The core domain's reset (every LSR of the card) is a DCCA's output, so nextpnr routes
+    it on a global network; the other domains keep a plain synchroniser."""
+    from amaranth import Elaboratable, Module, Signal
+    from amaranth.back import rtlil
+
+    from hdl.boards.ecp5_clocks import BoardClocks, board_domains
+
+    class Top(Elaboratable):
+        def __init__(self):
+            self.clk, self.button, self.count = Signal(), Signal(), Signal(8)
+
+        def elaborate(self, platform):
+            m = Module()
+            m.domains += board_domains()
+            m.submodules.clocks = BoardClocks(self.clk, self.button, 25.0)
+            m.d.sync += self.count.eq(self.count + 1)
+            return m
+
+    top = Top()
+    text = rtlil.convert(top, ports=[top.clk, top.button, top.count])
+    assert text.count("cell \\DCCA") == 1
+    dcca = text[text.index("cell \\DCCA"):]
+    dcca = dcca[:dcca.index("end")]
+    assert "connect \\CLKI \\sync_reset_source_rst" in dcca
+    assert "connect \\CLKO \\rst\n" in dcca

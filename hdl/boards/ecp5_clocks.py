@@ -12,15 +12,20 @@ VCO within the part's 400-800 MHz) and makes three clocks:
 Each domain's reset is held while the PLL is unlocked or the board's reset button is
 pressed, and released synchronously to its own clock (``ResetSynchronizer``), so no flop
 leaves reset on a different edge from its neighbours.
+
+The core's reset reaches about 21,000 flip-flops (every LSR input of the card), which
+nextpnr would otherwise route through the general interconnect as one net; so it leaves
+its synchroniser through a DCCA onto a global network, as a clock does
+(:data:`GLOBAL_RESETS`).
 """
 
 from __future__ import annotations
 
-from amaranth import ClockDomain, ClockSignal, Elaboratable, Instance, Module, Signal
+from amaranth import ClockDomain, ClockSignal, Elaboratable, Instance, Module, ResetSignal, Signal
 from amaranth.lib.cdc import ResetSynchronizer
 
-__all__ = ["REF_MHZ", "VCO_MHZ", "ETH_MHZ", "DOMAINS", "core_divider", "pll_parameters",
-           "board_domains", "BoardClocks"]
+__all__ = ["REF_MHZ", "VCO_MHZ", "ETH_MHZ", "DOMAINS", "GLOBAL_RESETS", "core_divider",
+           "pll_parameters", "board_domains", "BoardClocks"]
 
 REF_MHZ = 100.0
 _CLKI_DIV, _CLKFB_DIV, _CLKOP_DIV = 4, 5, 5
@@ -48,6 +53,8 @@ def _phase(div: int, degrees: float) -> dict:
 _OUTPUTS = {"CLKOP": "eth_tx", "CLKOS": "eth_tx90", "CLKOS2": "sync"}
 #: The domains :class:`BoardClocks` drives.
 DOMAINS = tuple(_OUTPUTS.values())
+#: Domains whose reset is driven onto a global network (a DCCA), for its fanout.
+GLOBAL_RESETS = ("sync",)
 
 
 def board_domains() -> list[ClockDomain]:
@@ -118,7 +125,17 @@ class BoardClocks(Elaboratable):
         m.d.comb += self.reset.eq(~self.locked | self.reset_in)
         for name, clk in clocks.items():
             m.d.comb += ClockSignal(name).eq(clk)
-            m.submodules[f"rst_{name}"] = ResetSynchronizer(self.reset, domain=name)
+            if name not in GLOBAL_RESETS:
+                m.submodules[f"rst_{name}"] = ResetSynchronizer(self.reset, domain=name)
+                continue
+            # Synchronised in a private domain on the same clock, then buffered onto a
+            # global network (a DCCA's output is routed as one by nextpnr).
+            source = ClockDomain(f"{name}_reset_source", local=True)
+            m.domains += source
+            m.d.comb += ClockSignal(source.name).eq(clk)
+            m.submodules[f"rst_{name}"] = ResetSynchronizer(self.reset, domain=source.name)
+            m.submodules[f"rst_{name}_global"] = Instance(
+                "DCCA", i_CLKI=ResetSignal(source.name), i_CE=1, o_CLKO=ResetSignal(name))
         # No clock constraints here: nextpnr derives each output's from the oscillator's
         # (the platform constrains clk100) through the dividers, under its own net names.
         return m
