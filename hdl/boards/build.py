@@ -175,9 +175,10 @@ def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> fl
     return seconds
 
 
-#: nextpnr's router: router2 (made for congested designs) routed the ECPIX-5 card, where
-#: router1 had 285,873 of 315,515 arcs left after 7 minutes at 94 % of the LUTs, each
-#: batch slower than the last.
+#: nextpnr's router. On the ECPIX-5 card router1 stalled (at 94 % of the LUTs: 285,873 of
+#: 315,515 arcs left after 7 minutes, each batch slower than the last); router2, made for
+#: congested designs, cuts the overused wires pass by pass (README, ECPIX-5 status), though
+#: no run of it on the whole card has finished yet.
 ROUTER = "router2"
 
 
