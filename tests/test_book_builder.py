@@ -195,7 +195,8 @@ def test_withdrawn_frames_are_rolled_back():
 
 def test_a_full_input_queue_counts_each_lost_event_and_flags_every_stock():
     # Events every cycle: twice what the builder takes, so the queue grows by one item
-    # every two cycles. 40 events overflow a queue of 4 but not the default 64.
+    # every two cycles. The flow's 44 events (40 and the stocks' R messages) overflow a
+    # queue of 4 but not the default 64.
     flow = small_flow(40, seed=3)
     steps = event_steps(flow.events, spacing=1)
     roomy = simulate(PARAMS, steps, TICKERS)

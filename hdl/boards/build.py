@@ -128,9 +128,8 @@ def synth_commands(top: str, flatten: bool = True) -> list[str]:
     place of its default ABC9 step: on the whole card ABC9 was still mapping after 30
     minutes (310,133 AND gates), classic ABC maps it in about two. Only 4-input LUTs: with
     ``abc -lut 4:7`` (wider functions built from LUT4s and the slices' PFUMX and L6MUX21)
-    the card took 55,975 LUT4 (with a register-bank read tree that saved 549 of them, since
-    reverted), with ``abc -lut 4`` 47,205; the register bank's AND-OR read alone, out of
-    context, maps to 15,278 and 7,875. The rest of the script is ``synth_ecp5``'s own, run
+    the card took about 56,000 LUT4, with ``abc -lut 4`` 47,205; the register bank alone,
+    out of context, 15,278 and 7,875. The rest of the script is ``synth_ecp5``'s own, run
     by its labels."""
     synth = f"synth_ecp5 -top {top}" + ("" if flatten else " -noflatten")
     return [f"{synth} -run :map_luts",
