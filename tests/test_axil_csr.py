@@ -220,3 +220,35 @@ def test_discovery_walk_finds_every_block_header():
         assert found == [(p.base, p.block.type_id, p.block.version) for p in TWO_BLOCKS.blocks]
         assert found[1][1:] == (0x44454D4F, 3)
     simulate(bench, TWO_BLOCKS)
+
+
+def test_register_port_answers_a_read_the_cycle_after_its_strobe():
+    """The bank registers each block's read (READ_LATENCY): the answer is the value the
+    register had at the strobe, one cycle later, whatever the input does in between."""
+    from hdl.host_if.axil import READ_LATENCY
+    from hdl.host_if.csr_bank import CSRBank
+
+    assert READ_LATENCY == 1
+    bank = CSRBank(TWO_BLOCKS)
+    gauge = TWO_BLOCKS.address("demo.gauge")
+    unmapped = TWO_BLOCKS.size
+
+    async def bench(ctx):
+        port = bank.regs
+        ctx.set(bank.demo.gauge, 0x1111)
+        ctx.set(port.r_addr, gauge)
+        ctx.set(port.r_stb, 1)
+        await ctx.tick()
+        ctx.set(port.r_stb, 0)
+        ctx.set(bank.demo.gauge, 0x2222)   # after the strobe: not part of the answer
+        ctx.set(port.r_addr, unmapped)
+        assert ctx.get(port.r_data) == 0x1111
+        assert ctx.get(port.r_err) == 0
+        await ctx.tick()
+        assert ctx.get(port.r_err) == 1     # the unmapped address, a cycle after it was set
+        assert ctx.get(port.r_data) == 0
+
+    sim = Simulator(bank)
+    sim.add_clock(1e-8)
+    sim.add_testbench(bench)
+    sim.run()

@@ -2,7 +2,9 @@
 
 The slave accepts one write and one read at a time (the two channels are independent, as in
 AXI). Write address and write data may arrive in either order or together; the write is
-performed on the cycle after both are held, and its response follows on the next cycle.
+performed on the cycle after both are held, and its response follows on the next cycle. A
+read is strobed on the cycle after its address is held, and its data (which the register
+side answers a cycle later, :data:`READ_LATENCY`) is on the bus the cycle after that.
 Every ``*ready`` is a register output, so no combinational path runs from a ``*valid`` input
 to a ``*ready`` output, and masters that wait for ready before raising valid still work
 because ready is raised while idle.
@@ -17,7 +19,8 @@ from amaranth import Cat, Module, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
-__all__ = ["AXI4LiteSignature", "RegPortSignature", "AXI4LiteSlave", "RESP_OKAY", "RESP_SLVERR"]
+__all__ = ["AXI4LiteSignature", "RegPortSignature", "READ_LATENCY", "AXI4LiteSlave", "RESP_OKAY",
+           "RESP_SLVERR"]
 
 RESP_OKAY = 0b00
 RESP_SLVERR = 0b10
@@ -43,13 +46,18 @@ class AXI4LiteSignature(wiring.Signature):
         })
 
 
+#: Cycles from a register port's ``r_stb`` to its ``r_data``.
+READ_LATENCY = 1
+
+
 class RegPortSignature(wiring.Signature):
     """Single-cycle register access, from the bus side (a register bank is ``In(...)``).
 
-    ``w_stb`` performs a write of ``w_data`` under byte enables ``w_strb`` to ``w_addr``;
-    ``r_stb`` performs a read of ``r_addr`` (reads may have side effects, so the strobe
-    matters). ``r_data``, ``r_err`` and ``w_err`` answer in the same cycle; ``*_err`` means
-    no register lives at that address.
+    ``w_stb`` performs a write of ``w_data`` under byte enables ``w_strb`` to ``w_addr``, and
+    ``w_err`` answers in the same cycle. ``r_stb`` performs a read of ``r_addr`` (reads may
+    have side effects, so the strobe matters), and ``r_data`` and ``r_err`` answer on the
+    cycle after it (:data:`READ_LATENCY`: the bank registers each block's read). ``*_err``
+    means no register lives at that address.
     """
 
     def __init__(self, addr_width: int):
@@ -121,17 +129,21 @@ class AXI4LiteSlave(wiring.Component):
 
     def _read_path(self, m, bus, regs):
         have_ar = Signal()
+        answering = Signal()     # the cycle after the strobe: the bank's answer is there
         addr = Signal.like(bus.araddr)
-        m.d.comb += bus.arready.eq(~have_ar & ~bus.rvalid)
+        m.d.comb += bus.arready.eq(~have_ar & ~answering & ~bus.rvalid)
         with m.If(bus.arvalid & bus.arready):
             m.d.sync += [addr.eq(bus.araddr), have_ar.eq(1)]
 
         # The read strobe comes from a register, never from arvalid, for the same timing
-        # reason as on the write side.
+        # reason as on the write side; it lasts one cycle, and the answer comes the next.
         m.d.comb += [regs.r_addr.eq(addr), regs.r_stb.eq(have_ar)]
+        m.d.sync += answering.eq(have_ar)
         with m.If(have_ar):
+            m.d.sync += have_ar.eq(0)
+        with m.If(answering):
             m.d.sync += [
-                have_ar.eq(0), bus.rvalid.eq(1), bus.rdata.eq(regs.r_data),
+                bus.rvalid.eq(1), bus.rdata.eq(regs.r_data),
                 bus.rresp.eq(Cat(0, regs.r_err)),
             ]
         with m.If(bus.rvalid & bus.rready):

@@ -76,7 +76,8 @@ def block_signature(block: Block) -> wiring.Signature:
 
 
 class CSRBank(wiring.Component):
-    """Every register of a map, with single-cycle access through a register port.
+    """Every register of a map behind a register port: writes in one cycle, reads answered
+    the cycle after their strobe (:class:`~hdl.host_if.axil.RegPortSignature`).
 
     Parameters
     ----------
@@ -113,17 +114,22 @@ class CSRBank(wiring.Component):
         lanes = Cat(*(port.w_strb[i].replicate(8) for i in range(4)))
         m.d.comb += port.w_err.eq(1)
 
-        # Reads: each register's word ANDed with its select and ORed together in a balanced
-        # tree (registers are decoded per block: a block spans a power of two, so its
-        # select is the upper address bits and the word index). One ``If`` per register
-        # describes a priority chain as deep as the map (356 registers on the card), which
-        # only the synthesiser's restructuring keeps shallow; the AND-OR says that the
-        # selects exclude each other. On the card's bank both map to about the same LUT4
-        # count and clock (``python bench/fmax.py csr``; README, Register layer).
-        # Writes are decoded the same way, and an RW register's bytes are stored under their
-        # lane's strobe (a flip-flop enable) rather than merged bit by bit with the old value.
-        read_terms = []
+        # Reads take two cycles, one stage per level of the address: in the strobe's cycle
+        # each block ANDs its registers' words with their selects and ORs them in a
+        # balanced tree (a block spans a power of two, so its select is the upper address
+        # bits and the word index) into a register of its own; the next cycle ORs the
+        # blocks' registers. One ``If`` per register would describe a priority chain as
+        # deep as the map (356 registers on the card); the AND-OR says that the selects
+        # exclude each other. The register per block is for the router: without it the
+        # whole map's read tree was one net of logic that the placer pulled into the middle
+        # of the ECPIX-5 part, fed by counters from every stage (README, ECPIX-5 status);
+        # with it, each block's tree sits by its block and 32 wires leave it.
+        # Writes are decoded per block too, and an RW register's bytes are stored under
+        # their lane's strobe (a flip-flop enable) rather than merged bit by bit with the
+        # old value.
+        block_hits, block_words = [], []
         for placed in self.register_map.blocks:
+            read_terms = []
             ports = getattr(self, placed.name)
             shadows = {r.latches: Signal(32, name=f"{placed.name}_{r.latches}_shadow")
                        for r in placed.registers if r.latches}
@@ -148,9 +154,15 @@ class CSRBank(wiring.Component):
                     if on_write is not None:
                         with m.If(port.w_stb):
                             on_write()
-        m.d.comb += [port.r_err.eq(~Cat(*(sel for sel, _ in read_terms)).any()),
-                     port.r_data.eq(_or_all([word & sel.replicate(32)
-                                             for sel, word in read_terms]))]
+            hit = Signal(name=f"{placed.name}_read_any")
+            word = Signal(32, name=f"{placed.name}_read_word")
+            m.d.sync += [hit.eq(Cat(*(sel for sel, _ in read_terms)).any()),
+                         word.eq(_or_all([value & sel.replicate(32)
+                                          for sel, value in read_terms]))]
+            block_hits.append(hit)
+            block_words.append(word)
+        m.d.comb += [port.r_err.eq(~Cat(*block_hits).any()),
+                     port.r_data.eq(_or_all(block_words))]
         return m
 
     def _register(self, m, block_name, r, ports, shadows, lanes):
