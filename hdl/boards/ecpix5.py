@@ -5,8 +5,9 @@ Pins and the 100 MHz oscillator come from amaranth-boards' ``ECPIX585Platform``.
 - **Clocks** (:mod:`hdl.boards.ecp5_clocks`): one EHXPLLL makes the 125 MHz Ethernet
   clocks and the core clock (:data:`CORE_MHZ`), each with a synchronised reset held while
   the PLL is unlocked or the reset button is pressed.
-- **Core**: :class:`hdl.top.TickToTrade` with :data:`~hdl.book.layouts.BOARD_PARAMS` and
-  :data:`~hdl.strategy.layouts.BOARD_TRADE`, the capacities that fit the part.
+- **Core**: :class:`hdl.top.TickToTrade` with :data:`~hdl.book.layouts.BOARD_PARAMS`,
+  :data:`~hdl.strategy.layouts.BOARD_TRADE` and :data:`CHANNELS` MoldUDP64 channels, the
+  capacities that fit the part.
 - **Host link**: the board's FTDI UART (the second channel of its USB port) into the UART
   register bridge (:mod:`hdl.host_if.uart_bridge`) at :data:`BAUD`, mastering the card's
   register bank; the bridge's own counters are the ``uart`` block at the end of the map.
@@ -43,8 +44,8 @@ from hdl.strategy.layouts import BOARD_TRADE
 from hdl.top import TickToTrade, card_register_map
 from proto.uart_bridge import DEFAULT_BAUD
 
-__all__ = ["CORE_MHZ", "BAUD", "core_hz", "uart_divisor", "board_register_map", "platform",
-           "ECPIX5Top"]
+__all__ = ["CORE_MHZ", "BAUD", "CHANNELS", "core_hz", "uart_divisor", "board_register_map",
+           "platform", "ECPIX5Top"]
 
 #: The core clock asked of the PLL: 625 MHz / 60 = 10.42 MHz. The whole core is far from
 #: the 156.25 MHz goal: it was chosen when the exchange-response path reached 11.7 MHz out
@@ -55,6 +56,12 @@ __all__ = ["CORE_MHZ", "BAUD", "core_hz", "uart_divisor", "board_register_map", 
 #: line rate: back-to-back gigabit frames overflow the MAC's receive FIFO.
 CORE_MHZ = 625 / 60
 BAUD = DEFAULT_BAUD
+#: MoldUDP64 channels with sequence state (the core's default is 4). A channel's A and B
+#: feeds share one, and the board's day is one channel; each channel costs two 64-bit
+#: compares of every header against its expected sequence number, its session, its
+#: counters and their register words, and those were among the nets that crowd the middle
+#: of the part when the card is routed (README, ECPIX-5 status).
+CHANNELS = 2
 
 
 def core_hz(core_mhz: float = CORE_MHZ) -> float:
@@ -71,7 +78,7 @@ def uart_divisor(core_mhz: float = CORE_MHZ, baud: int = BAUD) -> int:
 
 def board_register_map(core_mhz: float = CORE_MHZ, baud: int = BAUD):
     """The bitstream's register map (``docs/ecpix5/regs.json`` is generated from it)."""
-    return card_register_map(BOARD_PARAMS, BOARD_TRADE,
+    return card_register_map(BOARD_PARAMS, BOARD_TRADE, CHANNELS,
                              extra=(eth_block(), uart_block(uart_divisor(core_mhz, baud))))
 
 
@@ -94,7 +101,8 @@ class ECPIX5Top(Elaboratable):
         self.core_mhz = core_mhz
         self.uart = uart_block(uart_divisor(core_mhz, baud))
         self.eth = eth_block()
-        self.card = TickToTrade(BOARD_PARAMS, BOARD_TRADE, extra_blocks=(self.eth, self.uart))
+        self.card = TickToTrade(BOARD_PARAMS, BOARD_TRADE, channels=CHANNELS,
+                                extra_blocks=(self.eth, self.uart))
         saf = not cut_through_safe(core_hz(core_mhz))
         self.mac = EthMac(self.eth.name, store_and_forward=saf, tx_depth=257 if saf else 33)
         self.bridge = UartBridge(uart_divisor(core_mhz, baud), self.card.csr.bank.addr_width)
