@@ -49,6 +49,9 @@ def test_board_register_map_is_the_card_plus_the_mac_and_uart_blocks():
     assert constants["book.cap_pages"] == BOARD_PARAMS.pages
     assert constants["strategy.cap_trade_slots"] == BOARD_TRADE.trade_slots
     assert constants["response.cap_orders"] == BOARD_TRADE.order_table
+    mold = {r["name"] for b in regs["blocks"] if b["name"] == "mold" for r in b["registers"]}
+    assert ecpix5.CHANNELS == 2
+    assert {"ch0_control", "ch1_control"} <= mold and "ch2_control" not in mold
 
 
 @pytest.mark.slow                     # elaborates the whole card: 20 s or more
