@@ -90,3 +90,20 @@ def test_build_refuses_a_bitstream_from_a_placement_only_run():
         build.main(["ecpix5", "--place-only", "--bitstream"])
     with pytest.raises(SystemExit):
         build.main(["ecpix5", "--heatmap", "--router", "router1"])
+
+
+def test_placement_only_runs_keep_the_routed_runs_report(tmp_path, monkeypatch):
+    """A placement's report and log must not overwrite the routing's, which the flow
+    reports from whenever the routed config is up to date."""
+    runs = []
+    monkeypatch.setattr(build, "_run", lambda cmd, out, log: runs.append((cmd, log)) or 0.0)
+    build.place_and_route("ecpix5", tmp_path, seed=3, place_only=True)
+    build.place_and_route("ecpix5", tmp_path, seed=3, heatmap=True)
+    (placed, placed_log), (routed, routed_log) = runs
+    assert placed_log == "placed.log" and routed_log == "nextpnr.log"
+    assert placed[placed.index("--report") + 1] == "placed_report.json"
+    assert "--no-route" in placed and "--textcfg" not in placed and "--write" in placed
+    assert routed[routed.index("--report") + 1] == "nextpnr.json"
+    assert "--no-route" not in routed and routed[routed.index("--router") + 1] == "router2"
+    assert routed[routed.index("--router2-heatmap") + 1] == "heatmap/heat_"
+    assert (tmp_path / "heatmap").is_dir()

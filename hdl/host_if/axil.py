@@ -46,12 +46,14 @@ class AXI4LiteSignature(wiring.Signature):
         })
 
 
-#: Cycles from a register port's ``r_stb`` to its ``r_data``.
+#: Cycles from a register port's ``r_stb`` to its ``r_data`` (what :class:`AXI4LiteSlave`
+#: waits for).
 READ_LATENCY = 1
 
 
 class RegPortSignature(wiring.Signature):
-    """Single-cycle register access, from the bus side (a register bank is ``In(...)``).
+    """Register access, from the bus side (a register bank is ``In(...)``): a write in its
+    strobe's cycle, a read answered the cycle after.
 
     ``w_stb`` performs a write of ``w_data`` under byte enables ``w_strb`` to ``w_addr``, and
     ``w_err`` answers in the same cycle. ``r_stb`` performs a read of ``r_addr`` (reads may
