@@ -108,3 +108,6 @@ def test_placement_only_runs_keep_the_routed_runs_report(tmp_path, monkeypatch):
     assert "--no-route" not in routed and routed[routed.index("--router") + 1] == "router2"
     assert routed[routed.index("--router2-heatmap") + 1] == "heatmap/heat_"
     assert (tmp_path / "heatmap").is_dir()
+    # Both place with the flow's placer: the one the routing figures were measured with.
+    for cmd, _ in runs:
+        assert cmd[cmd.index("--placer") + 1] == build.PLACER == "static"

