@@ -250,7 +250,7 @@ def main(argv=None) -> int:
         seconds["yosys"] = synthesise(out)
     if args.place_only:
         seconds["nextpnr_place"] = place_and_route(args.board, out, args.seed, place_only=True,
-                                                         placer=args.placer)
+                                                   placer=args.placer)
         print(f"placement: {(out / 'placed.json').relative_to(ROOT)} "
               f"({seconds['nextpnr_place']:.0f} s); python -m hdl.boards.congestion reads it")
         return 0
