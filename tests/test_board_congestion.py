@@ -122,7 +122,7 @@ def test_a_routed_config_is_stale_after_its_seed_placer_or_router_changes(tmp_pa
         (out / f"{build.NAME}.config").write_text("routed")
         return 0.0
 
-    for name in (f"{build.NAME}.json", f"{build.NAME}.lpf"):
+    for name in (build.FLOORPLANNED, f"{build.NAME}.lpf"):
         (tmp_path / name).write_text("inputs")
     assert not build.routed_config_fresh(tmp_path, 1, "router2", "static")   # never routed
     monkeypatch.setattr(build, "_run", nextpnr)

