@@ -9,8 +9,8 @@ nextpnr reads) for the DP16KD of the level store's two page banks
 Why: a page is 400 bits wide on the board, so each bank is 23 DP16KD side by side, 18 bits
 of the page each, and the level store's S3 edit reads and writes all of them in a cycle.
 Left to itself, the electrostatic placer scattered them along two rows of block RAM near
-the part's bottom edge in no order (bank 0's 4th slice 41 columns from bank 1's, which its
-read multiplexer joins), with the edit logic in one corner between them; the router
+the part's bottom edge in no order (bank 0's slice 4 was 41 columns from bank 1's, which
+its read multiplexer joins), with the edit logic in one corner between them; the router
 could not clear that corner. Here bank ``b``'s slice ``k`` sits on row
 ``BANK_ROWS[b]``, at every :data:`SITE_STRIDE`-th site from :data:`FIRST_COLUMN`: slices in
 bit order, the two banks' same slices one above the other, across the middle of the part.
