@@ -79,3 +79,17 @@ def test_apply_pins_the_banks_and_keeps_an_unchanged_outputs_timestamp(tmp_path)
     assert out.stat().st_mtime_ns == before - 10**9
     with pytest.raises(ValueError, match="no module 'card'"):
         floorplan.apply(netlist, out, "card", "x.", 2)
+
+
+def test_the_flow_stops_in_one_line_on_a_netlist_it_cannot_floorplan(tmp_path, monkeypatch):
+    from hdl.boards import build
+
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "elaborate", lambda board, out, mhz: None)
+    monkeypatch.setattr(build, "_fresh", lambda output, *inputs: True)
+    out = tmp_path / "build" / "ecpix5"
+    out.mkdir(parents=True)
+    (out / f"{build.NAME}.json").write_text(json.dumps({"modules": {build.NAME: {"cells": {
+        "card.builder.levels.pages.bank0.0.0": {"type": "DP16KD", "attributes": {}}}}}}))
+    with pytest.raises(SystemExit, match=r"^floorplan: page bank 0 .* expected 0 to 22"):
+        build.main(["ecpix5", "--place-only"])

@@ -287,7 +287,10 @@ def main(argv=None) -> int:
     elif not _fresh(out / f"{NAME}.json", verilog):
         seconds["yosys"] = synthesise(out)
     if args.stages_only is None:
-        pinned = BOARDS[args.board][3](out / f"{NAME}.json", out / FLOORPLANNED)
+        try:
+            pinned = BOARDS[args.board][3](out / f"{NAME}.json", out / FLOORPLANNED)
+        except ValueError as error:          # a netlist the floorplan does not recognise
+            raise SystemExit(f"floorplan: {error}") from None
         print(f"  floorplan: {pinned} cells on fixed sites", file=sys.stderr)
     if args.place_only:
         seconds["nextpnr_place"] = place_and_route(args.board, out, args.seed, place_only=True,
