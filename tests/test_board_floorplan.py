@@ -86,7 +86,9 @@ def test_the_flow_stops_in_one_line_on_a_netlist_it_cannot_floorplan(tmp_path, m
 
     monkeypatch.setattr(build, "ROOT", tmp_path)
     monkeypatch.setattr(build, "elaborate", lambda board, out, mhz: None)
-    monkeypatch.setattr(build, "_fresh", lambda output, *inputs: True)
+    # Everything up to date but the floorplanned netlist, which is missing.
+    monkeypatch.setattr(build, "_fresh",
+                        lambda output, *inputs: output.name != build.FLOORPLANNED)
     out = tmp_path / "build" / "ecpix5"
     out.mkdir(parents=True)
     (out / f"{build.NAME}.json").write_text(json.dumps({"modules": {build.NAME: {"cells": {

@@ -286,7 +286,10 @@ def main(argv=None) -> int:
         seconds["yosys_stages"] = synthesise_stages(args.board, out, tuple(args.stages_only))
     elif not _fresh(out / f"{NAME}.json", verilog):
         seconds["yosys"] = synthesise(out)
-    if args.stages_only is None:
+    # The floorplan reads and writes the whole netlist (80 MB): only after it or the
+    # floorplan changed.
+    if args.stages_only is None and not _fresh(out / FLOORPLANNED, out / f"{NAME}.json",
+                                               Path(floorplan.__file__)):
         try:
             pinned = BOARDS[args.board][3](out / f"{NAME}.json", out / FLOORPLANNED)
         except ValueError as error:          # a netlist the floorplan does not recognise
